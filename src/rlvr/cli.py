@@ -1,0 +1,49 @@
+"""The `rlvr` command line: a thin shell over each capability's own `cli` module.
+
+Each sub-module imports its heavy dependencies inside the commands, so
+`rlvr --help` stays fast on the core install.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from rlvr import __version__
+from rlvr.evaluate import cli as evaluate_cli
+from rlvr.rewards import cli as rewards_cli
+from rlvr.tasks import cli as tasks_cli
+from rlvr.train import cli as train_cli
+from rlvr.verify import cli as verify_cli
+
+app = typer.Typer(
+    name="rlvr",
+    help="Reinforcement learning from verifiable rewards: verify answers, make tasks, shape rewards, train.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"rlvr {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """rlvr: verifiers, verifiable tasks, reward shaping and training recipes for reasoning models."""
+
+
+app.command("verify")(verify_cli.verify)
+app.add_typer(tasks_cli.app, name="tasks")
+app.add_typer(rewards_cli.app, name="rewards")
+app.command("train")(train_cli.train)
+app.command("eval")(evaluate_cli.evaluate)
+app.command("demo")(train_cli.demo)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

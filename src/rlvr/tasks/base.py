@@ -1,0 +1,199 @@
+"""The task protocol: a family of verifiable problems with a difficulty dial.
+
+A family is one module in `rlvr.tasks.families`: a `Task` subclass decorated with
+`@register`, with a dataclass `Config` whose knobs `config_for(difficulty)` derives
+monotonically from a difficulty of 1..10. Problems are deterministic: item i depends
+only on (family, seed, difficulty, i).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from typing import Any, ClassVar
+
+from rlvr.verify.verdict import Reason, Verdict
+
+MIN_DIFFICULTY = 1
+MAX_DIFFICULTY = 10
+
+ANSWER_INSTRUCTION = "Think it through, then give only your final answer inside <answer></answer> tags."
+
+
+class TaskError(ValueError):
+    """Bad arguments to a task (unknown family, difficulty out of range, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One verifiable problem. `answer` always holds one valid solution.
+
+    `metadata` is JSON-serialisable and holds everything `check` needs beyond
+    `answer` (the puzzle itself for rule-checked families), plus the difficulty
+    knobs that produced it.
+    """
+
+    id: str
+    task: str
+    prompt: str
+    answer: str
+    difficulty: int
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Problem":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+_THINK_END = re.compile(r"</think>", re.IGNORECASE)
+_ANSWER_TAG = re.compile(r"<answer>(.*?)</answer>", re.IGNORECASE | re.DOTALL)
+MAX_RESPONSE_CHARS = 200_000
+
+
+def extract_answer(response: str) -> str | None:
+    """The content of the last `<answer>...</answer>` after any `</think>`, stripped.
+
+    Returns None when there is no such tag. Text inside the reasoning block is
+    never taken as the answer.
+    """
+    if not isinstance(response, str):
+        return None
+    text = response[-MAX_RESPONSE_CHARS:]
+    ends = list(_THINK_END.finditer(text))
+    if ends:
+        text = text[ends[-1].end():]
+    found = _ANSWER_TAG.findall(text)
+    if not found:
+        return None
+    return found[-1].strip()
+
+
+def item_rng(task: str, seed: int, difficulty: int, index: int) -> random.Random:
+    """A private RNG for one item, so item i never depends on items before it."""
+    key = f"{task}|{seed}|{difficulty}|{index}".encode()
+    return random.Random(int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big"))
+
+
+class Task(ABC):
+    """Base class of a task family.
+
+    Subclasses set `name`, `description`, `answer_format` and `Config`, and
+    implement `config_for`, `make` and `check`.
+    """
+
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+    answer_format: ClassVar[str] = ""
+    category: ClassVar[str] = ""
+    Config: ClassVar[type]
+
+    def __init__(self, **overrides: Any) -> None:
+        # Overrides pin knobs regardless of difficulty (e.g. size=6 for sudoku).
+        self.overrides = overrides
+
+    @abstractmethod
+    def config_for(self, difficulty: int) -> Any:
+        """The family's knobs at this difficulty (monotone in difficulty)."""
+
+    @abstractmethod
+    def make(self, rng: random.Random, config: Any) -> tuple[str, str, dict[str, Any]]:
+        """Build one problem: (prompt, answer, metadata)."""
+
+    @abstractmethod
+    def check(self, problem: Problem, response: str) -> Verdict:
+        """Judge a full model response (answer inside <answer></answer>)."""
+
+    def resolved_config(self, difficulty: int) -> Any:
+        if not isinstance(difficulty, int) or not MIN_DIFFICULTY <= difficulty <= MAX_DIFFICULTY:
+            raise TaskError(f"difficulty must be an integer from {MIN_DIFFICULTY} to {MAX_DIFFICULTY}, got {difficulty!r}")
+        config = self.config_for(difficulty)
+        if self.overrides:
+            if not is_dataclass(config):
+                raise TaskError(f"{self.name} takes no knob overrides")
+            names = {f.name for f in fields(config)}
+            unknown = set(self.overrides) - names
+            if unknown:
+                raise TaskError(f"{self.name} has no knob(s) {sorted(unknown)}; knobs: {sorted(names)}")
+            config = type(config)(**{**asdict(config), **self.overrides})
+        return config
+
+    def problem(self, index: int, seed: int = 0, difficulty: int = 5) -> Problem:
+        """Item `index` of the stream for (seed, difficulty)."""
+        config = self.resolved_config(difficulty)
+        rng = item_rng(self.name, seed, difficulty, index)
+        prompt, answer, metadata = self.make(rng, config)
+        knobs = asdict(config) if is_dataclass(config) else {}
+        metadata = {**metadata, "knobs": knobs, "seed": seed, "index": index}
+        return Problem(
+            id=f"{self.name}-d{difficulty}-s{seed}-{index}",
+            task=self.name,
+            prompt=prompt,
+            answer=answer,
+            difficulty=difficulty,
+            metadata=metadata,
+        )
+
+    def generate(self, n: int, seed: int = 0, difficulty: int = 5, start: int = 0) -> Iterator[Problem]:
+        """Yield `n` problems deterministically (item i depends only on seed, difficulty and i)."""
+        if n < 0:
+            raise TaskError(f"n must be >= 0, got {n}")
+        for index in range(start, start + n):
+            yield self.problem(index, seed=seed, difficulty=difficulty)
+
+    def score(self, problem: Problem, response: str) -> float:
+        return self.check(problem, response).score
+
+    # Helpers for subclasses -------------------------------------------------
+
+    @staticmethod
+    def no_answer(detail: str = "no <answer></answer> tag in the response") -> Verdict:
+        return Verdict(correct=False, reason=Reason.NO_ANSWER, detail=detail)
+
+
+_REGISTRY: dict[str, type[Task]] = {}
+
+
+def register(cls: type[Task]) -> type[Task]:
+    """Class decorator: add a family to the registry under `cls.name`."""
+    name = getattr(cls, "name", None)
+    if not name or not re.fullmatch(r"[a-z0-9_]+", name):
+        raise TaskError(f"task class {cls.__name__} needs a lowercase snake_case `name`")
+    if name in _REGISTRY and _REGISTRY[name] is not cls:
+        raise TaskError(f"two task families named {name!r}")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def _load_families() -> None:
+    import importlib
+    import pkgutil
+
+    from rlvr.tasks import families
+
+    for module in pkgutil.iter_modules(families.__path__):
+        if not module.name.startswith("_"):
+            importlib.import_module(f"{families.__name__}.{module.name}")
+
+
+def names() -> list[str]:
+    """The registered family names, sorted."""
+    _load_families()
+    return sorted(_REGISTRY)
+
+
+def get(name: str, **overrides: Any) -> Task:
+    """An instance of the family `name`; keyword arguments pin knobs."""
+    _load_families()
+    try:
+        cls = _REGISTRY[name]
+    except KeyError:
+        raise TaskError(f"unknown task {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
+    return cls(**overrides)

@@ -1,0 +1,1 @@
+"""One module per task family; every module here is imported by `rlvr.tasks.names()`."""
