@@ -11,6 +11,7 @@ import typer
 from rlvr import __version__
 from rlvr.evaluate import cli as evaluate_cli
 from rlvr.rewards import cli as rewards_cli
+from rlvr.serve import cli as serve_cli
 from rlvr.tasks import cli as tasks_cli
 from rlvr.train import cli as train_cli
 from rlvr.verify import cli as verify_cli
@@ -43,6 +44,7 @@ app.add_typer(rewards_cli.app, name="rewards")
 app.command("train")(train_cli.train)
 app.command("eval")(evaluate_cli.evaluate)
 app.command("demo")(train_cli.demo)
+app.command("serve")(serve_cli.serve)
 
 
 if __name__ == "__main__":  # pragma: no cover

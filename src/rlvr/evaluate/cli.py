@@ -1,10 +1,73 @@
-"""`rlvr eval`."""
+"""`rlvr eval`: sample a model on verifiable tasks, verify, report accuracy, pass@k and lengths."""
 
 from __future__ import annotations
 
 import typer
 
+from rlvr.evaluate.runner import HELDOUT_SEED
 
-def evaluate(model: str = typer.Argument("default", help="Model path, cached HF id, or 'default'.")) -> None:
-    """Evaluate a model on verifiable tasks."""
-    raise typer.Exit(2)
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def parse_difficulties(text: str) -> list[int]:
+    """'1,2' or '1-3' -> [1, 2] or [1, 2, 3]."""
+    levels: list[int] = []
+    for part in _split(text):
+        try:
+            if "-" in part:
+                low, high = (int(x) for x in part.split("-", 1))
+                levels.extend(range(low, high + 1))
+            else:
+                levels.append(int(part))
+        except ValueError:
+            raise ValueError(f"--difficulty takes integers like '2', '1,3' or '1-4'; got {text!r}") from None
+    if not levels:
+        raise ValueError("--difficulty needs at least one level")
+    return levels
+
+
+def evaluate(
+    model: str = typer.Argument("default", help="Model: 'default' (embedded SmolLM2-135M-Instruct), a folder, a training run, or a cached HF id."),
+    tasks: str = typer.Option("arithmetic", "--tasks", help="Comma-separated task families (see `rlvr tasks list`)."),
+    n: int = typer.Option(64, "--n", help="Problems per task and difficulty."),
+    samples: int = typer.Option(1, "--samples", "-k", help="Responses per problem (pass@k is reported for k up to this)."),
+    difficulty: str = typer.Option("1", "--difficulty", help="Difficulty levels: '2', '1,3' or '1-4'."),
+    max_tokens: int = typer.Option(256, "--max-tokens", help="Most tokens per response."),
+    temperature: float = typer.Option(None, "--temperature", help="Sampling temperature; default 0 (greedy) for one sample, 0.7 for several."),
+    top_p: float = typer.Option(1.0, "--top-p", help="Nucleus sampling threshold."),
+    seed: int = typer.Option(HELDOUT_SEED, "--seed", help="Problem seed (the held-out default never overlaps training's)."),
+    system_prompt: str = typer.Option(None, "--system-prompt", help="System message; default: the model's own."),
+    batch_size: int = typer.Option(32, "--batch-size", help="Sequences per generate call (transformers backend)."),
+    backend: str = typer.Option("auto", "--backend", help="auto | transformers | vllm (auto: vLLM on a GPU when installed)."),
+    json_out: str = typer.Option(None, "--json", help="Also write the result, every response included, to this JSON file."),
+) -> None:
+    """Evaluate a model on verifiable tasks: accuracy, pass@k, response tokens, format rate."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from rlvr.evaluate.model_eval import evaluate_model
+    from rlvr.evaluate.report import show, write_json
+    from rlvr.evaluate.sampling import SamplingParams
+
+    console = Console(stderr=True)
+    try:
+        task_names = _split(tasks)
+        levels = parse_difficulties(difficulty)
+        temp = temperature if temperature is not None else (0.0 if samples == 1 else 0.7)
+        params = SamplingParams(max_tokens=max_tokens, temperature=temp, top_p=top_p, seed=seed)
+        total = n * samples * len(task_names) * len(levels)
+        with Progress(TextColumn("sampling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      TimeRemainingColumn(), console=console, transient=True) as bar:
+            job = bar.add_task("sampling", total=total)
+            result = evaluate_model(model, task_names, n, samples=samples, difficulties=levels, params=params,
+                                    seed=seed, system_prompt=system_prompt, backend=backend, batch_size=batch_size,
+                                    progress=lambda done: bar.advance(job, done))
+    except ValueError as err:
+        console.print(f"[red]error:[/red] {err}")
+        raise typer.Exit(2) from None
+    show(result, Console())
+    if json_out:
+        path = write_json(result, json_out)
+        console.print(f"wrote {path}")

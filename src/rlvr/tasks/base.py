@@ -14,6 +14,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from rlvr.verify.verdict import Reason, Verdict
@@ -76,6 +77,25 @@ def extract_answer(response: str) -> str | None:
     return found[-1].strip()
 
 
+_INTEGER = re.compile(r"[+-]?\d{1,400}")
+_DIGITS = "0123456789"
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def mangle_answer(gold: str, rng: random.Random) -> str:
+    """`gold` changed just enough to be a different answer of the same shape."""
+    text = gold.strip()
+    if _INTEGER.fullmatch(text):
+        return str(int(text) + rng.choice((-1, 1)) * rng.randint(1, 9))
+    positions = [i for i, ch in enumerate(text) if ch.isalnum()]
+    if not positions:
+        return text + " 0"
+    i = rng.choice(positions)
+    pool = _DIGITS if text[i].isdigit() else _LETTERS.upper() if text[i].isupper() else _LETTERS
+    replacement = rng.choice([ch for ch in pool if ch != text[i].lower() and ch != text[i]])
+    return text[:i] + replacement + text[i + 1:]
+
+
 def item_rng(task: str, seed: int, difficulty: int, index: int) -> random.Random:
     """A private RNG for one item, so item i never depends on items before it."""
     key = f"{task}|{seed}|{difficulty}|{index}".encode()
@@ -130,7 +150,8 @@ class Task(ABC):
         config = self.resolved_config(difficulty)
         rng = item_rng(self.name, seed, difficulty, index)
         prompt, answer, metadata = self.make(rng, config)
-        knobs = asdict(config) if is_dataclass(config) else {}
+        # Knobs are flat values, so a shallow read is enough (and much cheaper than asdict).
+        knobs = {name: getattr(config, name) for name in _knob_names(type(config))} if is_dataclass(config) else {}
         metadata = {**metadata, "knobs": knobs, "seed": seed, "index": index}
         return Problem(
             id=f"{self.name}-d{difficulty}-s{seed}-{index}",
@@ -151,11 +172,25 @@ class Task(ABC):
     def score(self, problem: Problem, response: str) -> float:
         return self.check(problem, response).score
 
+    def corrupt(self, problem: Problem, rng: random.Random) -> str:
+        """A wrong answer to `problem`, well-formed where possible (for negative tests).
+
+        The default mangles the gold: an integer moves by a non-zero offset, anything
+        else has one character replaced. Families whose puzzles admit several valid
+        solutions override this so the result is guaranteed to break a rule.
+        """
+        return mangle_answer(problem.answer, rng)
+
     # Helpers for subclasses -------------------------------------------------
 
     @staticmethod
     def no_answer(detail: str = "no <answer></answer> tag in the response") -> Verdict:
         return Verdict(correct=False, reason=Reason.NO_ANSWER, detail=detail)
+
+
+@lru_cache(maxsize=None)
+def _knob_names(config_type: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(config_type))
 
 
 _REGISTRY: dict[str, type[Task]] = {}

@@ -1,7 +1,122 @@
-"""`rlvr tasks ...`."""
+"""`rlvr tasks ...`: list, show, export and check verifiable task families."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import NoReturn
+
 import typer
 
-app = typer.Typer(help="Verifiable task families: list, show, export.", no_args_is_help=True)
+from rlvr.tasks.base import TaskError
+
+app = typer.Typer(help="Verifiable task families: list, show, export, check.", no_args_is_help=True)
+
+
+def _fail(err: Exception) -> NoReturn:
+    typer.echo(f"error: {err}", err=True)
+    raise typer.Exit(code=2)
+
+
+@app.command("list")
+def list_families(
+    markdown: bool = typer.Option(False, "--markdown", help="Print the docs/tasks.md table instead."),
+) -> None:
+    """Show every family with its category, knobs at difficulty 5 and a short example."""
+    from rlvr.tasks.catalog import cards, excerpt, knob_text, markdown as render_markdown
+
+    if markdown:
+        typer.echo(render_markdown())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="rlvr task families", show_lines=False)
+    table.add_column("family", no_wrap=True)
+    table.add_column("category", no_wrap=True)
+    for column in ("knobs at difficulty 5", "example (difficulty 3)", "answer"):
+        table.add_column(column, overflow="fold")
+    for c in cards():
+        answer = c.example.answer if len(c.example.answer) <= 40 else c.example.answer[:37] + "..."
+        table.add_row(c.name, c.category, knob_text(c.knobs[5]), excerpt(c.example.prompt, 90), answer)
+    Console().print(table)
+
+
+@app.command("show")
+def show(
+    name: str = typer.Argument(..., help="Family name (see `rlvr tasks list`)."),
+    difficulty: int = typer.Option(5, "--difficulty", "-d", help="1 (easiest) to 10."),
+    seed: int = typer.Option(0, "--seed", "-s"),
+    index: int = typer.Option(0, "--index", "-i", help="Which item of the stream."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole problem as JSON."),
+) -> None:
+    """Print one problem and its answer."""
+    from rlvr.tasks.base import get
+
+    try:
+        problem = get(name).problem(index, seed=seed, difficulty=difficulty)
+    except TaskError as err:
+        _fail(err)
+    if as_json:
+        typer.echo(json.dumps(problem.to_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"# {problem.id}\n")
+    typer.echo(problem.prompt)
+    typer.echo(f"\n# answer\n{problem.answer}")
+
+
+@app.command("export")
+def export_command(
+    tasks: str = typer.Option(..., "--tasks", "-t", help="Comma-separated families, e.g. sudoku,zebra."),
+    n: int = typer.Option(1000, "--n", "-n", help="Total rows; families take turns."),
+    output: Path = typer.Option(..., "--output", "-o", help="out.parquet or out.jsonl"),
+    fmt: str = typer.Option("verl", "--format", "-f", help="verl, trl or jsonl (plain problems)."),
+    difficulty: int = typer.Option(5, "--difficulty", "-d", help="1 (easiest) to 10."),
+    seed: int = typer.Option(0, "--seed", "-s"),
+    weights: str = typer.Option("", "--weights", help="Comma-separated weights per task (random mixture)."),
+    system_prompt: str = typer.Option("", "--system-prompt", help="Optional system message for chat rows."),
+) -> None:
+    """Write problems as a verl/TRL dataset (parquet) or JSON lines."""
+    from rich.progress import track
+
+    from rlvr.tasks.export import export
+
+    try:
+        names = [t.strip() for t in tasks.split(",") if t.strip()]
+        try:
+            weight_list = [float(w) for w in weights.split(",")] if weights.strip() else None
+        except ValueError:
+            raise TaskError(f"--weights must be comma-separated numbers, got {weights!r}") from None
+        count = export(
+            names, n, output, fmt=fmt, difficulty=difficulty, seed=seed, weights=weight_list,
+            system_prompt=system_prompt or None,
+            progress=lambda rows: track(rows, total=n, description=f"export {','.join(names)}"),
+        )
+    except TaskError as err:
+        _fail(err)
+    typer.echo(f"wrote {count} {fmt} rows to {output}")
+
+
+@app.command("check")
+def check_command(
+    file: Path = typer.Argument(..., help="JSON lines with `response` plus an exported row or a problem."),
+    name: str = typer.Option("", "--task", help="Family to use when a line does not say."),
+) -> None:
+    """Check responses: one verdict per line as JSON, then the accuracy."""
+    from rlvr.tasks.checking import check_record
+
+    if not file.is_file():
+        _fail(TaskError(f"no such file: {file}"))
+    correct = total = 0
+    with file.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                verdict = check_record(json.loads(line), default_task=name or None)
+            except (TaskError, json.JSONDecodeError) as err:
+                _fail(TaskError(f"{file}:{number}: {err}"))
+            typer.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
+            correct += verdict.correct
+            total += 1
+    typer.echo(f"{correct}/{total} correct", err=True)

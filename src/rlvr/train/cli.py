@@ -4,12 +4,80 @@ from __future__ import annotations
 
 import typer
 
+DEMO_OUTPUT = "runs/demo"
 
-def train(config: str = typer.Argument(None, help="Recipe file (YAML or TOML); none = the default recipe.")) -> None:
-    """Train a policy with GRPO and verifiable rewards."""
+
+def _fail(message: str) -> None:
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[red]error:[/red] {message}")
     raise typer.Exit(2)
 
 
-def demo() -> None:
-    """Run the default recipe on the embedded model."""
-    raise typer.Exit(2)
+def train(
+    config: str = typer.Argument(None, help="Recipe file (YAML or TOML) or shipped recipe name (default, laser_d, ...); none = the default recipe."),
+    resume: bool = typer.Option(False, "--resume", help="Continue from the newest checkpoint in the output folder."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="verl: write data and config, print the command, do not run it. trl: validate and print the resolved recipe."),
+    output: str = typer.Option(None, "--output", "-o", help="Output folder (overrides the recipe's `output`)."),
+    steps: int = typer.Option(None, "--steps", help="Most training steps (overrides budget.steps)."),
+    minutes: float = typer.Option(None, "--minutes", help="Training time budget in minutes (overrides budget.minutes)."),
+    set_: list[str] = typer.Option(None, "--set", help="Override any key: --set algorithm.learning_rate=2e-5 (repeatable)."),
+) -> None:
+    """Train a policy with GRPO and verifiable rewards (TRL on one machine, verl on Ray clusters)."""
+    from rlvr.train.config import load_config
+
+    overrides = list(set_ or [])
+    if output:
+        overrides.append(f"output={output}")
+    if steps is not None:
+        overrides.append(f"budget.steps={steps}")
+    if minutes is not None:
+        overrides.append(f"budget.minutes={minutes}")
+    try:
+        recipe = load_config(config, overrides)
+        run_recipe(recipe, resume=resume, dry_run=dry_run)
+    except ValueError as err:
+        _fail(str(err))
+
+
+def run_recipe(recipe: "object", resume: bool = False, dry_run: bool = False) -> None:
+    """Dispatch a validated recipe to its engine and print where things went."""
+    from rich.console import Console
+
+    from rlvr.train.config import TrainConfig, dump_yaml
+
+    assert isinstance(recipe, TrainConfig)
+    console = Console(stderr=True)
+    if recipe.engine == "verl":
+        from rlvr.train.verl_engine import prepare_verl, run_verl
+
+        job = prepare_verl(recipe)
+        console.print(f"wrote {job.train_file}, {job.val_file} and {job.config_file}")
+        typer.echo(job.shell_command())
+        if not dry_run:
+            raise typer.Exit(run_verl(job))
+        return
+    if dry_run:
+        typer.echo(dump_yaml(recipe))
+        return
+    from rlvr.train.trl_engine import train_trl
+
+    result = train_trl(recipe, resume=resume, console=console)
+    console.print(f"stopped after {result.steps} steps ({result.stop_reason}); model in {result.final_model}; "
+                  f"report in {result.output / 'report.md'}")
+    typer.echo(result.summary_line())
+
+
+def demo(
+    output: str = typer.Option(DEMO_OUTPUT, "--output", "-o", help="Output folder (replaced if it holds an earlier demo)."),
+    minutes: float = typer.Option(None, "--minutes", help="Training time budget in minutes (default: the recipe's)."),
+) -> None:
+    """The default recipe end to end: evaluate SmolLM2-135M-Instruct, train it with GRPO, evaluate again."""
+    from rlvr.train.demo import run_demo
+
+    try:
+        result = run_demo(output, minutes)
+    except ValueError as err:
+        _fail(str(err))
+        return
+    typer.echo(result.summary_line())

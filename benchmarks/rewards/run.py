@@ -1,0 +1,230 @@
+"""Time every rlvr reward method on 1,024 prompts x 8 responses; writes RESULTS.md and speed.png.
+
+The verifier is excluded: correctness and lengths are random (per-prompt accuracy drawn
+uniformly, so all LASER-D buckets occur; lengths uniform in [64, 4096] tokens). Methods
+that read token ids (laser_de, repetition) get a padded int32 array of 8,192 x 4,096
+token ids (as verl's `responses` tensor arrives), 10% of rows ending in a short loop;
+they are also timed with a list of per-response arrays, and with Python int lists
+(the last 512 ids of each response, as TRL's completion_ids would arrive). Lengths settings are scaled to
+that range (e.g. laser target 2048) so every branch of every method is exercised.
+Peers, same batch, same run: TRL's soft overlong punishment (DAPO) and plain per-response
+Python loops of the group penalty and LASER-D scoring, written here as baselines.
+
+Run: .venv/bin/python benchmarks/rewards/run.py [--repeats 30] [--out benchmarks/rewards/RESULTS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from rich.progress import Progress
+
+from rlvr import rewards
+from rlvr.rewards import RolloutBatch
+
+HERE = Path(__file__).resolve().parent
+PROMPTS, GROUP, MAX_TOKENS = 1024, 8, 4096
+TARGET_MS = 50.0
+
+SETTINGS: dict[str, dict] = {
+    "truncation": {"max_length": 3072},
+    "laser": {"target_length": 2048},
+    "laser_d": {"target_initial": 2048, "grid_lower": 1024, "grid_upper": 4096, "grid_step": 256},
+    "laser_de": {"target_initial": 2048, "grid_lower": 1024, "grid_upper": 4096, "grid_step": 256},
+    "thinkprune": {"limits": [4096, 3072, 2048], "stage_steps": [0, 10, 20]},
+    "cosine": {"max_length": 4096},
+    "dapo_overlong": {"max_length": 4096, "cache_length": 1024},
+    "l1_max": {"alpha": 0.0003},
+    "l1_exact": {"alpha": 0.0003},
+    "format": {"think_penalty": 0.1},
+}
+
+
+def make_batch(seed: int = 0) -> tuple[RolloutBatch, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    n = PROMPTS * GROUP
+    accuracy = np.repeat(rng.uniform(0, 1, PROMPTS), GROUP)
+    correct = (rng.uniform(0, 1, n) < accuracy).astype(np.float64)
+    length = rng.integers(64, MAX_TOKENS + 1, n)
+    tokens = rng.integers(0, 150_000, (n, MAX_TOKENS), dtype=np.int32)
+    looping = rng.uniform(0, 1, n) < 0.1
+    for row in np.flatnonzero(looping):  # the last 600 tokens cycle with period 6
+        end = length[row]
+        start = max(end - 600, 0)
+        tokens[row, start:end] = np.resize(np.arange(6, dtype=np.int32) + 17, end - start)
+    texts = [
+        "<think>work</think> \\boxed{3}" if i % 3 else "no tags here, answer three" for i in range(n)
+    ]
+    batch = RolloutBatch(
+        correct=correct, length=length, group=np.repeat(np.arange(PROMPTS), GROUP), token_ids=tokens,
+        texts=texts, target_length=rng.integers(512, 4096, n).astype(np.float64),
+    )
+    return batch, tokens
+
+
+def naive_group_penalty(correct: list[float], length: list[int], group: list[int], weight: float = 0.4) -> list[float]:
+    """A per-response Python baseline of the Kimi group penalty."""
+    lengths: dict[int, list[int]] = defaultdict(list)
+    for g, n in zip(group, length):
+        lengths[g].append(n)
+    out = []
+    for c, n, g in zip(correct, length, group):
+        low, high = min(lengths[g]), max(lengths[g])
+        lam = 0.0 if high == low else 0.5 - (n - low) / (high - low)
+        out.append(c + weight * (lam if c >= 0.5 else min(0.0, lam)))
+    return out
+
+
+def naive_laser_d(correct: list[float], length: list[int], group: list[int], targets: dict[str, int], alpha: float = 0.5) -> list[float]:
+    """A per-response Python baseline of LASER-D scoring."""
+    hits: dict[int, list[float]] = defaultdict(list)
+    for g, c in zip(group, correct):
+        hits[g].append(c)
+    out = []
+    for c, n, g in zip(correct, length, group):
+        acc = sum(hits[g]) / len(hits[g])
+        bucket = "easy" if acc >= 2 / 3 else "medium" if acc >= 1 / 3 else "hard"
+        base = 1.0 if c >= 0.5 else -0.5
+        out.append(base + (alpha if c >= 0.5 and n <= targets[bucket] else 0.0))
+    return out
+
+
+def timed(call, repeats: int) -> np.ndarray:
+    for _ in range(2):
+        call()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000.0)
+    return np.array(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="Markdown file to write.")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core, as the target says
+    batch, tokens = make_batch()
+    as_list = list(tokens)  # per-response arrays (views), the shape a TRL adapter hands over
+    list_batch = RolloutBatch(correct=batch.correct, length=batch.length, group=batch.group, token_ids=as_list)
+    # Python int lists (TRL's completion_ids); only each response's last 512 ids, to spare memory
+    py_ids = [row[max(n - 512, 0) : n].tolist() for row, n in zip(tokens, batch.length)]
+    py_batch = RolloutBatch(correct=batch.correct, length=np.minimum(batch.length, 512), group=batch.group, token_ids=py_ids)
+    rows: list[tuple[str, np.ndarray, str]] = []
+    jobs = [(name, None) for name in rewards.names()] + [
+        ("laser_de", "list"), ("repetition", "list"), ("repetition", "python")
+    ]
+    labels = {None: "", "list": " (token ids as list of arrays)", "python": " (token ids as Python int lists)"}
+    with Progress() as progress:
+        task = progress.add_task("timing reward methods", total=len(jobs) + 4)
+        for name, variant in jobs:
+            method = rewards.get(name, **SETTINGS.get(name, {}))
+            method.on_step(25)
+            used = {None: batch, "list": list_batch, "python": py_batch}[variant]
+            label = name + labels[variant]
+            rows.append((label, timed(lambda: method.score(used, 25), args.repeats), ""))
+            progress.advance(task)
+        build = timed(
+            lambda: RolloutBatch(correct=batch.correct, length=batch.length, group=batch.group, token_ids=tokens),
+            args.repeats,
+        )
+        rows.append(("RolloutBatch construction (not in the rows above)", build, ""))
+        progress.advance(task)
+
+        peers: list[tuple[str, float, float, str]] = []
+        try:
+            from trl.rewards import get_soft_overlong_punishment
+        except ImportError:
+            get_soft_overlong_punishment = None
+        if get_soft_overlong_punishment is not None:
+            trl_dapo = get_soft_overlong_punishment(max_completion_len=4096, soft_punish_cache=1024)
+            ids = [row[:n] for row, n in zip(tokens, batch.length)]
+            ours = rewards.get("dapo_overlong", max_length=4096, cache_length=1024)
+            agree = np.allclose(ours.score(batch).components["length"], trl_dapo(ids))
+            trl_ms = np.median(timed(lambda: trl_dapo(ids), args.repeats))
+            our_ms = np.median(timed(lambda: ours.score(batch), args.repeats))
+            peers.append(("dapo_overlong vs TRL get_soft_overlong_punishment", our_ms, trl_ms, f"same values: {agree}"))
+        progress.advance(task)
+
+        c, n, g = batch.correct.tolist(), batch.length.tolist(), batch.group.tolist()
+        kimi = rewards.get("group_penalty")
+        agree = np.allclose(kimi.score(batch).total, naive_group_penalty(c, n, g))
+        peers.append(("group_penalty vs per-response Python loop", np.median(timed(lambda: kimi.score(batch), args.repeats)),
+                      np.median(timed(lambda: naive_group_penalty(c, n, g), args.repeats)), f"same values: {agree}"))
+        progress.advance(task)
+        laser_d = rewards.get("laser_d", **SETTINGS["laser_d"])
+        agree = np.allclose(laser_d.score(batch).total, naive_laser_d(c, n, g, laser_d.targets))
+        peers.append(("laser_d vs per-response Python loop", np.median(timed(lambda: laser_d.score(batch), args.repeats)),
+                      np.median(timed(lambda: naive_laser_d(c, n, g, laser_d.targets), args.repeats)), f"same values: {agree}"))
+        progress.advance(task)
+    write_results(rows, peers, args.repeats, args.out)
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"{cores} CPU cores, load average {load:.1f} at the end of the run"
+
+
+def write_results(rows, peers, repeats: int, out: Path) -> None:
+    lines = [
+        "# Reward methods: speed",
+        "",
+        f"Batch: {PROMPTS} prompts x {GROUP} responses = {PROMPTS * GROUP} responses, random correctness "
+        f"(per-prompt accuracy uniform) and lengths uniform in [64, {MAX_TOKENS}] tokens; verifier excluded. "
+        f"laser_de and repetition read token ids: a padded int32 array {PROMPTS * GROUP} x {MAX_TOKENS} "
+        "(10% of rows end in a loop); the repetition check reads the last 256 tokens of each response. "
+        f"One core (sched_setaffinity), {repeats} timed runs after 2 warm-ups; "
+        f"{platform.python_implementation()} {platform.python_version()}, numpy {np.__version__}. "
+        f"Machine: {machine()}. Absolute times on a shared machine are noisy; the ratios below come from the same run.",
+        "",
+        "| method | median ms/batch | p90 ms | target < 50 ms met |",
+        "|---|---:|---:|---|",
+    ]
+    for label, samples, _ in rows:
+        median, p90 = np.median(samples), np.percentile(samples, 90)
+        met = "-" if label.startswith("RolloutBatch") else ("yes" if median < TARGET_MS else "no")
+        lines.append(f"| {label} | {median:.2f} | {p90:.2f} | {met} |")
+    lines += ["", "## Side by side (median ms, same batch, same run)", "",
+              "| comparison | rlvr ms | peer ms | peer / rlvr | check |", "|---|---:|---:|---:|---|"]
+    for label, ours, theirs, check in peers:
+        lines.append(f"| {label} | {ours:.2f} | {theirs:.2f} | {theirs / ours:.1f}x | {check} |")
+    lines += ["", "![speed](speed.png)", ""]
+    if not any("TRL" in label for label, *_ in peers):
+        lines[-3:-3] = ["", "TRL is not installed on this machine, so its row is missing from this run."]
+    lines[-2] = f"![speed]({out.with_suffix('.png').name})"
+    out.write_text("\n".join(lines), encoding="utf-8")
+    plot(rows, out.with_suffix(".png"))
+    print(out.read_text())
+
+
+def plot(rows, out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = [(label, np.median(s), np.percentile(s, 90)) for label, s, _ in rows if not label.startswith("RolloutBatch")]
+    shown.sort(key=lambda item: item[1])
+    figure, axis = plt.subplots(figsize=(8, 0.35 * len(shown) + 1.2))
+    names = [label.replace(" (token ids as list of arrays)", " (array list)").replace(" (token ids as Python int lists)", " (int lists)") for label, _, _ in shown]
+    axis.barh(names, [m for _, m, _ in shown], xerr=[[0] * len(shown), [p - m for _, m, p in shown]], color="#1b9e77")
+    axis.axvline(TARGET_MS, color="#d95f02", linestyle="--", label="target 50 ms")
+    axis.set_xlabel(f"ms per batch of {PROMPTS * GROUP} responses (median, bar to p90), one core")
+    axis.legend(loc="lower right")
+    figure.tight_layout()
+    figure.savefig(out, dpi=110)
+    plt.close(figure)
+
+
+if __name__ == "__main__":
+    main()

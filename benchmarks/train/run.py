@@ -1,0 +1,167 @@
+"""Training benchmark: the default recipe from a clean model cache, and LASER-D against plain GRPO.
+
+One command, self-contained; writes RESULTS.md, results.json and PNG reports next to this file
+(or into --out-dir):
+
+    python benchmarks/train/run.py                 # default recipe + LASER-D comparison
+    python benchmarks/train/run.py --skip-laser    # default recipe only
+
+1. Default recipe (`rlvr demo`): SmolLM2-135M-Instruct converted from its GGUF into a fresh
+   cache, held-out accuracy before and after GRPO, mean response tokens, wall time.
+   Target: +15 points of held-out accuracy within 15 minutes on 2 CPU cores.
+2. `grpo_long` vs `laser_d`: the same task, prompt and step budget, with and without LASER-D
+   length shaping, measured side by side in the same run. Target: LASER-D cuts mean response
+   tokens by >= 30% at <= 2 points lower held-out accuracy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out-dir", default=str(HERE), help="where RESULTS.md, results.json and PNGs go")
+    parser.add_argument("--minutes", type=float, default=None, help="training minutes for the default recipe (default: the recipe's)")
+    parser.add_argument("--laser-steps", type=int, default=None, help="steps for grpo_long and laser_d (default: the recipes')")
+    parser.add_argument("--laser-minutes", type=float, default=None, help="minutes cap for each of grpo_long and laser_d")
+    parser.add_argument("--skip-default", action="store_true")
+    parser.add_argument("--skip-laser", action="store_true")
+    parser.add_argument("--set", action="append", default=[], help="extra recipe override for every run, key=value")
+    args = parser.parse_args()
+
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="rlvr-bench-train-"))
+    # A clean cache, so the first-use GGUF conversion is part of the measurement.
+    os.environ["RLVR_CACHE"] = str(work / "cache")
+
+    import torch
+
+    from rlvr.models import ensure_cached
+    from rlvr.train.config import load_config
+    from rlvr.train.trl_engine import train_trl
+
+    device = torch.cuda.get_device_name(0) if torch.cuda.is_available() else f"CPU ({os.cpu_count()} cores)"
+    results: dict = {"device": device, "python": platform.python_version(), "torch": torch.__version__,
+                     "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
+
+    if not args.skip_default:
+        start = time.monotonic()
+        ensure_cached()
+        convert_s = time.monotonic() - start
+        overrides = [f"output={work / 'default'}", *args.set]
+        if args.minutes is not None:
+            overrides.append(f"budget.minutes={args.minutes}")
+        run = train_trl(load_config("default", overrides))
+        wall = time.monotonic() - start
+        results["default"] = {**run.to_dict(), "convert_seconds": convert_s, "wall_seconds_with_conversion": wall}
+        shutil.copy(run.output / "report.png", out_dir / "default_report.png")
+        print(run.summary_line(), flush=True)
+
+    if not args.skip_laser:
+        pair = {}
+        for name in ("grpo_long", "laser_d"):
+            overrides = [f"output={work / name}", *args.set]
+            if args.laser_steps is not None:
+                overrides.append(f"budget.steps={args.laser_steps}")
+            if args.laser_minutes is not None:
+                overrides.append(f"budget.minutes={args.laser_minutes}")
+            run = train_trl(load_config(name, overrides))
+            pair[name] = run
+            results[name] = run.to_dict()
+            shutil.copy(run.output / "report.png", out_dir / f"{name}_report.png")
+            print(name, run.summary_line(), flush=True)
+        comparison_plot(pair, out_dir / "laser_d_vs_grpo.png")
+
+    (out_dir / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    (out_dir / "RESULTS.md").write_text(render(results), encoding="utf-8")
+    print(f"wrote {out_dir / 'RESULTS.md'}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def comparison_plot(runs: dict, path: Path) -> None:
+    """Held-out accuracy and mean response tokens over steps, GRPO vs LASER-D."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for name, run in runs.items():
+        rows = [json.loads(line) for line in (run.output / "metrics.jsonl").read_text().splitlines() if line.strip()]
+        held = [r for r in rows if "heldout/accuracy" in r]
+        axes[0].plot([r["step"] for r in held], [r["heldout/accuracy"] for r in held], marker="o", label=name)
+        axes[1].plot([r["step"] for r in held], [r["heldout/mean_tokens"] for r in held], marker="o", label=name)
+    axes[0].set_title("held-out accuracy")
+    axes[1].set_title("held-out mean response tokens")
+    for ax in axes:
+        ax.set_xlabel("step")
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def render(results: dict) -> str:
+    lines = ["# Training benchmark", "",
+             f"Device: {results['device']}; Python {results['python']}; torch {results['torch']}; "
+             f"run started {results['started']}.", "",
+             "Command: `python benchmarks/train/run.py` (or `make bench-train`).", ""]
+    d = results.get("default")
+    if d:
+        b, a = d["before"], d["after"]
+        gain = (a["accuracy"] - b["accuracy"]) * 100
+        lines += [
+            "## Default recipe (`rlvr demo`)", "",
+            "SmolLM2-135M-Instruct (embedded GGUF, converted into a clean cache), GRPO on `arithmetic` "
+            "difficulty 1, correctness + light format reward, held-out set from a disjoint seed (greedy).", "",
+            "| measure | value |", "|---|---|",
+            f"| GGUF -> safetensors conversion | {d['convert_seconds']:.1f} s |",
+            f"| training steps | {d['steps']} ({d['stop_reason']}) |",
+            f"| training time | {d['train_seconds'] / 60:.1f} min |",
+            f"| whole run incl. conversion and both evaluations | {d['wall_seconds_with_conversion'] / 60:.1f} min |",
+            f"| held-out accuracy before -> after | {b['accuracy']:.3f} -> {a['accuracy']:.3f} ({gain:+.1f} points) |",
+            f"| held-out format rate before -> after | {b['format_rate']:.3f} -> {a['format_rate']:.3f} |",
+            f"| mean response tokens before -> after | {b['mean_tokens']:.1f} -> {a['mean_tokens']:.1f} |",
+        ]
+        if "completion_tokens_per_s" in d:
+            lines.append(f"| sampled completion tokens / s of training | {d['completion_tokens_per_s']:.1f} |")
+        lines += ["", f"Target: +15 points within 15 minutes -> {'met' if gain >= 15 and d['wall_seconds_with_conversion'] <= 900 else 'NOT met'}.",
+                  "", f"`{d['summary']}`", "", "![default recipe](default_report.png)", ""]
+    g, l = results.get("grpo_long"), results.get("laser_d")
+    if g and l:
+        ga, la = g["after"], l["after"]
+        cut = 1 - la["mean_tokens"] / ga["mean_tokens"] if ga["mean_tokens"] else 0.0
+        drop = (ga["accuracy"] - la["accuracy"]) * 100
+        lines += [
+            "## LASER-D vs plain GRPO (same task, prompt, budget; same run)", "",
+            "Both start from a long-winded prompt (\"explain step by step\"), 128-token completions.", "",
+            "| recipe | steps | held-out accuracy | mean response tokens | format rate |", "|---|---|---|---|---|",
+            f"| start (both) | 0 | {g['before']['accuracy']:.3f} | {g['before']['mean_tokens']:.1f} | {g['before']['format_rate']:.3f} |",
+            f"| grpo_long | {g['steps']} | {ga['accuracy']:.3f} | {ga['mean_tokens']:.1f} | {ga['format_rate']:.3f} |",
+            f"| laser_d | {l['steps']} | {la['accuracy']:.3f} | {la['mean_tokens']:.1f} | {la['format_rate']:.3f} |",
+            "",
+            f"LASER-D / GRPO mean response tokens: {1 - cut:.2f} (a {cut * 100:.0f}% cut); accuracy difference "
+            f"{-drop:+.1f} points. Target (>= 30% cut at <= 2 points lower accuracy): "
+            f"{'met' if cut >= 0.30 and drop <= 2 else 'NOT met'}.",
+            "", "![LASER-D vs GRPO](laser_d_vs_grpo.png)", "",
+        ]
+    lines += ["Timings on a shared machine are pessimistic; ratios taken in the same run are the figures to compare.", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Correctness of one response against one dataset row, shared by every engine adapter.
+
+A row either carries a whole problem (`problem_json`, from `rlvr.tasks.rows`), which its
+task family checks, or just a gold math answer, which `rlvr.verify.check` compares
+against. A row that cannot be checked (bad JSON, unknown task, no gold) is a dataset or
+configuration mistake and raises `RewardError` on first use. A response that makes a
+checker fail is the model's doing: it scores 0 with reason `checker-error`, logged, and
+training goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from rlvr.rewards.base import RewardError
+from rlvr.tasks.base import Problem, Task, TaskError
+from rlvr.verify.verdict import Reason, Verdict
+
+log = logging.getLogger("rlvr.engines")
+
+CHECKER_ERROR = "checker-error"
+DEFAULT_TIMEOUT = 2.0
+# A broken checker would otherwise log once per response, thousands of times a step.
+_MAX_LOGGED_ERRORS = 20
+_logged_errors = 0
+
+
+@dataclass(frozen=True)
+class RowChecker:
+    """Checks responses against one row: a task problem or a gold math answer."""
+
+    gold: str
+    problem: Problem | None
+    timeout: float
+    task: Task | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable id for the row's prompt (groups and LASER-D monitoring key on it)."""
+        return self.problem.id if self.problem is not None else self.gold
+
+    def check(self, response: str) -> Verdict:
+        """The verdict for `response`; never raises on anything the model wrote."""
+        if not isinstance(response, str):
+            return Verdict(correct=False, reason=Reason.INVALID_FORMAT, detail=f"response is {type(response).__name__}, not text")
+        try:
+            if self.problem is not None and self.task is not None:
+                verdict = self.task.check(self.problem, response)
+            else:
+                from rlvr.verify import check
+
+                verdict = check(response, self.gold, timeout=self.timeout)
+        except Exception as err:  # noqa: BLE001 - one odd response must not stop a training run
+            _log_checker_error(err, response)
+            return Verdict(correct=False, reason=CHECKER_ERROR, detail=f"{type(err).__name__}: {err}")
+        if verdict.reason == Reason.INVALID_GOLD:
+            raise RewardError(
+                f"the gold answer {self.gold!r} could not be parsed ({verdict.detail or 'invalid gold'}); "
+                "fix or drop this dataset row"
+            )
+        return verdict
+
+
+def _log_checker_error(err: Exception, response: str) -> None:
+    global _logged_errors
+    _logged_errors += 1
+    if _logged_errors <= _MAX_LOGGED_ERRORS:
+        log.warning("checker failed on a response (scored 0): %s: %s; response starts %r", type(err).__name__, err, response[:120])
+        if _logged_errors == _MAX_LOGGED_ERRORS:
+            log.warning("further checker errors are scored 0 without logging")
+
+
+def row_checker(gold: Any = None, problem_json: Any = None, task: Any = None, timeout: float = DEFAULT_TIMEOUT) -> RowChecker:
+    """The checker for one dataset row; raises `RewardError` saying what is wrong with the row.
+
+    gold:         the reference answer (`answer` column in TRL, `ground_truth` in verl).
+    problem_json: the whole problem as written by `rlvr.tasks.rows` (takes precedence).
+    task:         optional task name column; must agree with the problem's own task.
+    """
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
+        raise RewardError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    return _row_checker(_as_gold(gold), _as_text(problem_json), _as_text(task), float(timeout))
+
+
+@lru_cache(maxsize=65536)
+def _row_checker(gold: str | None, problem_json: str | None, task: str | None, timeout: float) -> RowChecker:
+    # Cached: each row arrives G times per step and again every epoch.
+    if problem_json:
+        problem, family = _parse_problem(problem_json)
+        if task and task != problem.task:
+            raise RewardError(f"row says task {task!r} but its problem_json is a {problem.task!r} problem; fix the dataset")
+        return RowChecker(gold=problem.answer, problem=problem, timeout=timeout, task=family)
+    if gold is None or not gold.strip():
+        raise RewardError(
+            "dataset row has neither problem_json nor a gold answer; build rows with rlvr.tasks.rows "
+            "or give each row its reference answer (TRL: an `answer` column; verl: reward_model.ground_truth)"
+        )
+    return RowChecker(gold=gold, problem=None, timeout=timeout)
+
+
+def _parse_problem(problem_json: str) -> tuple[Problem, Task]:
+    from rlvr.tasks.rows import problem_from_json
+
+    try:
+        problem = problem_from_json(problem_json)
+        return problem, _task(problem.task)
+    except TaskError as err:
+        raise RewardError(f"bad problem_json in a dataset row: {err}") from None
+
+
+@lru_cache(maxsize=None)
+def _task(name: str) -> Task:
+    # One instance per family: looking a family up scans the families package each time.
+    from rlvr.tasks import get as get_task
+
+    return get_task(name)
+
+
+def _as_gold(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise RewardError(f"gold answer must be text or a number, got {value!r}")
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    raise RewardError(f"gold answer must be text or a number, got {type(value).__name__}: {value!r}")
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value or None
+    raise RewardError(f"problem_json and task must be strings, got {type(value).__name__}")
+
+
+def check_rows(responses: list[Any], checkers: list[RowChecker]) -> list[Verdict]:
+    """Verdicts for responses paired with their rows' checkers."""
+    if len(responses) != len(checkers):
+        raise RewardError(f"got {len(responses)} responses but {len(checkers)} rows")
+    return [checker.check(response) for response, checker in zip(responses, checkers)]
+

@@ -1,0 +1,68 @@
+"""What a running `rlvr serve` is configured with, validated once at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_TIMEOUT = 2.0
+DEFAULT_WORKERS = 8
+DEFAULT_MAX_ITEMS = 4096
+DEFAULT_MAX_RESPONSE_CHARS = 200_000
+# A checker past its own bound by this much is given up on (its thread cannot be killed).
+DEADLINE_GRACE = 5.0
+
+
+class ServeError(ValueError):
+    """Bad server configuration or a bad request; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """Server options.
+
+    rewards:            method or recipe name, `"name:weight,..."`, or a list of pairs (for /reward).
+    params:             per-method parameters, `{"laser_d": {"monitor_every": 20}}`.
+    timeout:            seconds allowed to check one response.
+    workers:            threads checking responses in parallel.
+    max_items:          most items (or queries) one request may carry.
+    max_response_chars: longest response (or query) accepted, in characters.
+    n_samples:          responses per prompt, in consecutive groups (group-based rewards).
+    prompts_per_step:   prompts per training step (stateful rewards count steps with it).
+    max_length:         generation limit in tokens; responses reaching it count as truncated.
+    tokenizer:          local tokenizer folder, or a loaded tokenizer, to count response tokens.
+    """
+
+    rewards: Any = "correct"
+    params: Mapping[str, Mapping[str, Any]] | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    workers: int = DEFAULT_WORKERS
+    max_items: int = DEFAULT_MAX_ITEMS
+    max_response_chars: int = DEFAULT_MAX_RESPONSE_CHARS
+    n_samples: int | None = None
+    prompts_per_step: int | None = None
+    max_length: int | None = None
+    tokenizer: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.timeout, bool) or not isinstance(self.timeout, (int, float)) or not 0 < self.timeout <= 600:
+            raise ServeError(f"timeout must be a number of seconds in (0, 600], got {self.timeout!r}")
+        _positive("workers", self.workers)
+        _positive("max_items", self.max_items)
+        _positive("max_response_chars", self.max_response_chars)
+        for name in ("n_samples", "prompts_per_step", "max_length"):
+            if getattr(self, name) is not None:
+                _positive(name, getattr(self, name))
+        if self.n_samples is not None and self.n_samples > self.max_items:
+            raise ServeError(f"n_samples ({self.n_samples}) is larger than max_items ({self.max_items}); no request could hold a group")
+
+    @property
+    def item_deadline(self) -> float:
+        """Seconds after which a response still being checked is given up on as a timeout."""
+        return float(self.timeout) + DEADLINE_GRACE
+
+
+def _positive(name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ServeError(f"{name} must be a whole number >= 1, got {value!r}")

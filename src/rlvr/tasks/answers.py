@@ -1,0 +1,48 @@
+"""Finding a final answer that is either tagged (`<answer>`) or boxed (`\\boxed{}`)."""
+
+from __future__ import annotations
+
+import re
+
+from rlvr.tasks.base import MAX_RESPONSE_CHARS, extract_answer
+
+_THINK_END = re.compile(r"</think>", re.IGNORECASE)
+_BOXED = "\\boxed{"
+
+
+def after_thinking(response: str) -> str:
+    """The part of `response` after the last `</think>` (all of it when there is none)."""
+    text = response[-MAX_RESPONSE_CHARS:]
+    ends = list(_THINK_END.finditer(text))
+    return text[ends[-1].end():] if ends else text
+
+
+def last_boxed(text: str) -> str | None:
+    """The content of the last balanced `\\boxed{...}` in `text`, or None."""
+    start = text.rfind(_BOXED)
+    while start != -1:
+        depth, i = 1, start + len(_BOXED)
+        while i < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        if depth == 0:
+            return text[start + len(_BOXED): i - 1].strip()
+        start = text.rfind(_BOXED, 0, start)
+    return None
+
+
+def tagged_or_boxed(response: str) -> str | None:
+    """The final answer: the last `<answer>` tag, else the last `\\boxed{}`, after any `</think>`.
+
+    A box inside the tag is unwrapped; surrounding `$` signs are dropped.
+    """
+    if not isinstance(response, str):
+        return None
+    answer = extract_answer(response)
+    if answer is None:
+        answer = last_boxed(after_thinking(response))
+    elif _BOXED in answer:
+        answer = last_boxed(answer) or answer
+    if answer is None:
+        return None
+    return answer.strip().strip("$").strip()

@@ -1,0 +1,287 @@
+"""Engine `trl`: GRPO on one machine (CPU or GPU) with TRL's GRPOTrainer and rlvr's rewards.
+
+rlvr only wires things together: the recipe becomes a `GRPOConfig`, the task mixture a
+dataset of TRL rows, the rewards `rlvr.engines.trl.RlvrReward` (plus its callback for
+stateful methods such as LASER-D). The RL loop itself is TRL's.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from rlvr.engines.trl import RlvrReward
+from rlvr.models import LoadedModel, latest_checkpoint, load
+from rlvr.train.callbacks import CurriculumCallback, HeldoutCallback, MetricsLog, RunCallback
+from rlvr.train.config import ConfigError, TrainConfig, dump_yaml
+from rlvr.train.data import make_curriculum, monitor_rows, train_dataset
+from rlvr.train.heldout import Heldout
+from rlvr.train.progress import training_bar
+from rlvr.train.report import write_report
+from rlvr.train.result import RunResult
+
+REWARD_NAME = "rlvr"
+FINAL_FOLDER = "final"
+METRICS_FILE = "metrics.jsonl"
+CONFIG_FILE = "config.yaml"
+
+
+class CurriculumReward(RlvrReward):
+    """rlvr's TRL reward that also reports each verdict to the curriculum."""
+
+    def __init__(self, *args: Any, curriculum: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.curriculum = curriculum
+
+    def __call__(self, prompts: Any, completions: Any, completion_ids: Any = None, **kwargs: Any) -> list[float]:
+        totals = super().__call__(prompts, completions, completion_ids, **kwargs)
+        tasks = kwargs.get("task") or []
+        if self.last is not None:
+            for task, verdict in zip(tasks, self.last.verdicts):
+                self.curriculum.update(task, verdict.correct)
+        return totals
+
+
+def reward_spec(config: TrainConfig) -> list[tuple[str, float, dict[str, Any]]]:
+    """The recipe's rewards as (name, weight, params) members for rlvr's reward pipeline."""
+    return [(r.name, r.weight, dict(r.params)) for r in config.rewards]
+
+
+def set_threads(config: TrainConfig) -> int:
+    """Pin torch's CPU threads: the recipe's `threads`, else the cores not already busy.
+
+    On a loaded machine, OpenMP threads that wait on each other at every barrier make
+    2 threads several times slower than 1, so `threads: null` leaves busy cores alone.
+    """
+    import torch
+
+    threads = config.threads or idle_cores()
+    torch.set_num_threads(threads)
+    return threads
+
+
+def idle_cores() -> int:
+    """Cores not taken by other processes (1-minute load average), at least 1."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return cores
+    return max(1, min(cores, int(cores - load + 0.5)))
+
+
+def grpo_args(config: TrainConfig, on_gpu: bool, resume: bool = False) -> Any:
+    """The `GRPOConfig` for a recipe."""
+    import torch
+    from trl import GRPOConfig
+
+    a = config.algorithm
+    completions_per_step = a.prompts_per_step * a.group_size
+    use_bf16 = on_gpu and a.dtype in ("auto", "bfloat16") and torch.cuda.is_bf16_supported()
+    every = config.checkpoint.every_steps
+    return GRPOConfig(
+        output_dir=config.output,
+        seed=config.seed,
+        data_seed=config.tasks.seed,
+        max_steps=config.budget.steps,
+        per_device_train_batch_size=completions_per_step,
+        gradient_accumulation_steps=1,
+        num_generations=a.group_size,
+        max_completion_length=a.max_completion_tokens,
+        temperature=a.temperature,
+        top_p=a.top_p,
+        learning_rate=a.learning_rate,
+        lr_scheduler_type=a.lr_scheduler,
+        warmup_steps=a.warmup_steps,
+        weight_decay=a.weight_decay,
+        max_grad_norm=a.max_grad_norm,
+        beta=a.beta,
+        epsilon=a.epsilon,
+        loss_type=a.loss_type,
+        scale_rewards=a.scale_rewards,
+        num_iterations=a.num_iterations,
+        mask_truncated_completions=a.mask_truncated_completions,
+        gradient_checkpointing=a.gradient_checkpointing,
+        bf16=use_bf16,
+        use_cpu=not on_gpu,
+        logging_steps=1,
+        save_strategy="steps" if every > 0 else "no",
+        save_steps=max(every, 1),
+        save_total_limit=config.checkpoint.keep,
+        report_to="none",
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        remove_unused_columns=False,
+        log_completions=False,
+    )
+
+
+def peft_config(config: TrainConfig) -> Any:
+    """peft's LoraConfig for `algorithm.lora`, or None for full fine-tuning."""
+    lora = config.algorithm.lora
+    if lora is None:
+        return None
+    from peft import LoraConfig
+
+    return LoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout,
+                      target_modules=list(lora.target_modules), task_type="CAUSAL_LM")
+
+
+def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | None = None,
+              loaded: LoadedModel | None = None, show_progress: bool = True) -> RunResult:
+    """Run a recipe with GRPOTrainer; returns where everything was written and the held-out numbers."""
+    import torch
+    from trl import GRPOTrainer
+
+    console = console or Console(stderr=True)
+    wall_start = time.monotonic()
+    output = Path(config.output)
+    checkpoint = _resume_point(output) if resume else None
+    if not resume and output.exists() and any(output.iterdir()):
+        _refuse_to_overwrite(output)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / CONFIG_FILE).write_text(dump_yaml(config), encoding="utf-8")
+    set_threads(config)
+    on_gpu = torch.cuda.is_available()
+
+    dtype = "float32" if config.algorithm.dtype == "auto" else config.algorithm.dtype
+    loaded = loaded or load(config.model, dtype=dtype)
+    model, tokenizer = loaded.model, loaded.tokenizer
+    heldout = Heldout(config, tokenizer)
+    metrics = MetricsLog(output / METRICS_FILE, resume_from_step=_step_of(checkpoint))
+
+    before = None
+    if heldout.enabled:
+        if checkpoint is None:
+            console.print(f"held-out evaluation of the starting model ({len(heldout.problems)} problems)...")
+            before = heldout.run(model).overall
+            metrics.append({"step": 0, "heldout/accuracy": before.accuracy, "heldout/mean_tokens": before.mean_tokens,
+                            "heldout/format_rate": before.format_rate})
+            _save_summary(output / "heldout_before.json", before)
+        else:
+            before = _load_summary(output / "heldout_before.json")
+
+    curriculum = make_curriculum(config)
+    reward_options: dict[str, Any] = {"num_generations": config.algorithm.group_size, "tokenizer": tokenizer,
+                                      "max_completion_length": config.algorithm.max_completion_tokens,
+                                      "name": REWARD_NAME}
+    reward = (CurriculumReward(reward_spec(config), curriculum=curriculum, **reward_options) if curriculum
+              else RlvrReward(reward_spec(config), **reward_options))
+    reward_callback = reward.callback(
+        monitor_rows=monitor_rows(config), rollouts=config.algorithm.group_size,
+        max_new_tokens=config.algorithm.max_completion_tokens, temperature=config.algorithm.temperature,
+        batch_size=max(config.algorithm.group_size, 8),
+    )
+    if checkpoint is not None and (checkpoint / "rlvr_reward_state.json").exists():
+        reward_callback.load_checkpoint(str(checkpoint))
+
+    with training_bar(console, config.budget.steps, enabled=show_progress) as (bar, task_id):
+        run_callback = RunCallback(metrics, REWARD_NAME, config.budget.minutes, bar, task_id)
+        callbacks: list[Any] = [reward_callback, run_callback]
+        if heldout.enabled and config.eval.every_steps > 0:
+            callbacks.append(HeldoutCallback(config.eval.every_steps, heldout.metrics, metrics))
+        if curriculum is not None:
+            callbacks.append(CurriculumCallback(curriculum))
+        trainer = GRPOTrainer(
+            model=model,
+            reward_funcs=[reward],
+            args=grpo_args(config, on_gpu, resume),
+            train_dataset=train_dataset(config, curriculum),
+            processing_class=tokenizer,
+            callbacks=callbacks,
+            peft_config=peft_config(config),
+        )
+        trainer.remove_callback(_printer_callback())
+        run_callback.install_interrupt()
+        train_start = time.monotonic()
+        try:
+            trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+        finally:
+            run_callback.remove_interrupt()
+        train_seconds = time.monotonic() - train_start
+
+    steps = int(trainer.state.global_step)
+    stop_reason = run_callback.stop_reason or f"reached {config.budget.steps} steps"
+    final = save_final(trainer, tokenizer, output / FINAL_FOLDER)
+    policy = trainer.model
+    after = None
+    if heldout.enabled:
+        console.print(f"held-out evaluation of the trained model ({len(heldout.problems)} problems)...")
+        after = heldout.run(getattr(policy, "module", policy)).overall
+        metrics.append({"step": steps, "heldout/accuracy": after.accuracy, "heldout/mean_tokens": after.mean_tokens,
+                        "heldout/format_rate": after.format_rate})
+        _save_summary(output / "heldout_after.json", after)
+    result = RunResult(output=output, final_model=final, steps=steps, stop_reason=stop_reason,
+                       train_seconds=train_seconds, wall_seconds=time.monotonic() - wall_start,
+                       before=before, after=after,
+                       extra={"device": "cuda" if on_gpu else "cpu", "threads": torch.get_num_threads(),
+                              "recipe": config.name})
+    result.extra.update(_throughput(metrics.rows, config, train_seconds))
+    write_report(result, metrics.rows, config)
+    result.write()
+    return result
+
+
+def save_final(trainer: Any, tokenizer: Any, folder: Path) -> Path:
+    """Save the trained policy as a plain model folder (LoRA adapters merged in)."""
+    model = getattr(trainer.model, "module", trainer.model)
+    if hasattr(model, "merge_and_unload"):
+        model = model.merge_and_unload()
+    if folder.exists():
+        shutil.rmtree(folder)
+    model.save_pretrained(str(folder), safe_serialization=True)
+    tokenizer.save_pretrained(str(folder))
+    return folder
+
+
+def _throughput(rows: list[dict[str, Any]], config: TrainConfig, seconds: float) -> dict[str, float]:
+    """Completion tokens sampled per second of training (held-out evaluation included), from the step logs."""
+    steps = [r for r in rows if "completions/mean_length" in r]
+    if not steps or seconds <= 0:
+        return {}
+    per_step = config.algorithm.prompts_per_step * config.algorithm.group_size
+    tokens = sum(r["completions/mean_length"] * per_step for r in steps)
+    return {"completion_tokens_per_s": tokens / seconds, "seconds_per_step": seconds / len(steps)}
+
+
+def _printer_callback() -> Any:
+    from transformers.trainer_callback import PrinterCallback
+
+    # The rich bar replaces transformers' own printing of every log dict.
+    return PrinterCallback
+
+
+def _resume_point(output: Path) -> Path:
+    checkpoint = latest_checkpoint(output)
+    if checkpoint is None:
+        raise ConfigError(f"--resume: no checkpoint-N folder in {output}; start without --resume")
+    return checkpoint
+
+
+def _step_of(checkpoint: Path | None) -> int | None:
+    return None if checkpoint is None else int(checkpoint.name.split("-")[-1])
+
+
+def _refuse_to_overwrite(output: Path) -> None:
+    if (output / CONFIG_FILE).exists() or latest_checkpoint(output) is not None:
+        raise ConfigError(f"{output} already holds a run; pass --resume to continue it, or choose another output "
+                          "(--output or `output:` in the recipe)")
+
+
+def _save_summary(path: Path, summary: Any) -> None:
+    import json
+
+    path.write_text(json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8")
+
+
+def _load_summary(path: Path) -> Any:
+    import json
+
+    from rlvr.train.result import summary_from_dict
+
+    return summary_from_dict(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None

@@ -1,0 +1,172 @@
+"""Light, meaning-preserving normalisation of an answer string (model answer or gold).
+
+Removes what never changes the value (math delimiters, spacing macros, `\\left`/`\\right`,
+text wrappers, units, currency, degree and percent marks, thousands separators) and
+rewrites LaTeX spellings to one form (`\\dfrac` -> `\\frac`, `\\frac59` -> `\\frac{5}{9}`,
+`\\sqrt2` -> `\\sqrt{2}`). The percent and degree marks are kept as flags because they
+change how a number compares.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rlvr.verify.latex import read_argument, unwrap_command
+
+_UNICODE = {
+    "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00d7": "\\times ", "\u00f7": "\\div ", "\u00b7": "\\cdot ",
+    "\u22c5": "\\cdot ", "\u221a": "\\sqrt", "\u03c0": "\\pi ", "\u221e": "\\infty ", "\u2264": "\\le ", "\u2265": "\\ge ",
+    "\u2260": "\\ne ", "\u222a": "\\cup ", "\u2229": "\\cap ", "\u00bd": "(1/2)", "\u00bc": "(1/4)", "\u00be": "(3/4)",
+    "\u2032": "'", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ", "\u00b1": "\\pm ", "\u2208": "\\in ",
+}
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+_SPACING = re.compile(r"\\(?:,|;|:| |quad(?![A-Za-z])|qquad(?![A-Za-z])|displaystyle(?![A-Za-z])|textstyle(?![A-Za-z])|limits(?![A-Za-z])|nolimits(?![A-Za-z]))|~")
+_SIZING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|bigl|bigr|Bigl|Bigr|biggl|biggr|middle)(?![A-Za-z])\s*")
+_DEGREES = re.compile(
+    r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree(?![A-Za-z])|\u00b0|\^\s*\{\s*\\text\{o\}\s*\}|"
+    r"\s*\\?(?:text\{\s*)?\b(?:degrees?|deg)\b\}?",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(r"\\%|%|\s*\b(?:percent)\b", re.IGNORECASE)
+_TEXT_WRAPPERS = (
+    "text", "textbf", "textit", "textrm", "textnormal", "textsf", "texttt", "mathrm", "mathbf", "mathit", "mathsf",
+    "mathtt", "mbox", "hbox", "emph", "boldsymbol", "bm", "mathnormal", "operatorname", "mathbb", "mathcal",
+)
+_UNIT_WORDS = frozenset(
+    """
+    dollar dollars cent cents usd euro euros pound pounds yen rupees
+    mm cm dm m km meter meters metre metres centimeter centimeters kilometer kilometers millimeter millimeters
+    inch inches in ft foot feet yard yards yd mile miles mi mph kmh kph
+    sq square cubic cu units unit
+    s sec secs second seconds min mins minute minutes h hr hrs hour hours day days week weeks month months year years
+    mg g kg gram grams kilogram kilograms lb lbs ounce ounces oz ton tons tonnes
+    ml l liter liters litre litres gallon gallons quart quarts pint pints cup cups
+    people persons students children kids apples eggs cookies pages books marbles balls cars boxes bags items pieces
+    times ways points games
+    """.split()
+)
+_UNIT_TAIL = re.compile(r"^(?P<value>.*?[\d}])\s*(?P<unit>(?:\\?[A-Za-z]+\.?(?:\^\{?[23]\}?)?\s*){1,3})$")
+_THOUSANDS_COMMA = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_THOUSANDS_SPACE = re.compile(r"^[-+]?\d{1,3}(?: \d{3})+(?:\.\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalised answer string with the marks that were removed from it."""
+
+    text: str
+    percent: bool = False
+    degrees: bool = False
+    currency: bool = False
+
+
+def normalize(raw: str) -> Normalized:
+    """Normalise one answer string; see the module docstring for what changes."""
+    text = _ZERO_WIDTH.sub("", raw)
+    for char, replacement in _UNICODE.items():
+        if char in text:
+            text = text.replace(char, replacement)
+    currency = "\\$" in text or bool(re.search(r"\$\s*\d", text) and text.count("$") % 2 == 1)
+    text = text.replace("\\$", "")
+    text = text.replace("$", "")
+    text = text.replace("\\(", " ").replace("\\)", " ").replace("\\[", " ").replace("\\]", " ")
+    text = _SIZING.sub("", text)
+    # protect the row separator `\\` so `\ ` (a space macro) is not read inside it
+    text = re.sub(r",\s*\\!\s*", ",", text).replace("\\!", "")
+    text = text.replace("\\\\", "\u0000")
+    text = _SPACING.sub(" ", text).replace("\u0000", "\\\\")
+    text = text.replace("{,}", "").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\cfrac", "\\frac")
+    text = text.replace("\\leqslant", "\\le ").replace("\\geqslant", "\\ge ").replace("<=", "\\le ").replace(">=", "\\ge ")
+    text = re.sub(r"\\(le|ge|ne)q(?![A-Za-z])", r"\\\1 ", text)
+    degrees = False
+    if _DEGREES.search(text):
+        degrees = True
+        text = _DEGREES.sub("", text)
+    percent = False
+    if _PERCENT.search(text):
+        percent = True
+        text = _PERCENT.sub("", text)
+    text = unwrap_command(text, _TEXT_WRAPPERS)
+    text = _canonical_macros(text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = text.rstrip(".").strip()
+    text, had_unit = _strip_units(text)
+    text = text.rstrip(".").strip()
+    if _THOUSANDS_COMMA.match(text):
+        text = text.replace(",", "")
+    elif _THOUSANDS_SPACE.match(text):
+        text = text.replace(" ", "")
+    return Normalized(text, percent=percent, degrees=degrees, currency=currency)
+
+
+def compact(text: str) -> str:
+    """The string-match key: no whitespace, no redundant braces around single tokens."""
+    key = re.sub(r"\s+", "", text)
+    key = re.sub(r"\{(\w)\}", r"\1", key) if "\\" not in key else key
+    return key
+
+
+def _strip_units(text: str) -> tuple[str, bool]:
+    match = _UNIT_TAIL.match(text)
+    if match is None:
+        return text, False
+    words = re.findall(r"\\?[A-Za-z]+", match.group("unit"))
+    if not words or any(word.startswith("\\") or word.lower() not in _UNIT_WORDS for word in words):
+        return text, False
+    value = match.group("value").strip()
+    if not value or not re.search(r"\d", value):
+        return text, False
+    return value, True
+
+
+def _canonical_macros(text: str) -> str:
+    """Give `\\frac` and `\\sqrt` braced arguments: `\\frac59` -> `\\frac{5}{9}`, `\\sqrt2` -> `\\sqrt{2}`."""
+    if "\\frac" not in text and "\\sqrt" not in text and "\\binom" not in text:
+        return text
+    out: list[str] = []
+    index = 0
+    length = len(text)
+    while index < length:
+        if text.startswith("\\frac", index) and not text[index + 5 : index + 6].isalpha():
+            rewritten = _rewrite_args(text, index + 5, 2)
+            if rewritten is not None:
+                body, index = rewritten
+                out.append("\\frac" + body)
+                continue
+        if text.startswith("\\binom", index) and not text[index + 6 : index + 7].isalpha():
+            rewritten = _rewrite_args(text, index + 6, 2)
+            if rewritten is not None:
+                body, index = rewritten
+                out.append("\\binom" + body)
+                continue
+        if text.startswith("\\sqrt", index) and not text[index + 5 : index + 6].isalpha():
+            start = index + 5
+            root = ""
+            while start < length and text[start] == " ":
+                start += 1
+            if start < length and text[start] == "[":
+                close = text.find("]", start)
+                if close > 0:
+                    root = text[start : close + 1]
+                    start = close + 1
+            rewritten = _rewrite_args(text, start, 1)
+            if rewritten is not None:
+                body, index = rewritten
+                out.append("\\sqrt" + root + body)
+                continue
+        out.append(text[index])
+        index += 1
+    return "".join(out)
+
+
+def _rewrite_args(text: str, start: int, count: int) -> tuple[str, int] | None:
+    parts: list[str] = []
+    index = start
+    for _ in range(count):
+        argument = read_argument(text, index)
+        if argument is None:
+            return None
+        body, index = argument
+        parts.append("{" + _canonical_macros(body).strip() + "}")
+    return "".join(parts), index

@@ -1,0 +1,125 @@
+"""LASER-D's adaptive targets: when they move, what they move to, and how they persist."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rlvr import rewards
+from rlvr.rewards import RewardError, RolloutBatch
+
+GRID = {"grid_lower": 1000, "grid_upper": 4000, "grid_step": 1000, "target_initial": 8000, "monitor_every": 20}
+
+
+def monitoring_batch() -> RolloutBatch:
+    easy = ([1] * 6, [500, 1500, 1500, 2500, 3500, 3900])  # 6/6 right, m = floor(12/3) = 4
+    medium = ([1, 1, 1, 0, 0, 0], [100, 200, 300, 3000, 3000, 3000])  # 3/6 right, m = 2
+    hard = ([0] * 6, [5000] * 6)  # 0/6 right, m = 1
+    return RolloutBatch.from_groups([easy[0], medium[0], hard[0]], [easy[1], medium[1], hard[1]])
+
+
+def test_targets_start_at_the_initial_target_for_every_bucket() -> None:
+    method = rewards.get("laser_d", **GRID)
+    assert method.targets == {"easy": 8000, "medium": 8000, "hard": 8000}
+
+
+def test_monitoring_schedule_every_k_steps_once_each() -> None:
+    method = rewards.get("laser_d", **GRID)
+    assert [s for s in range(0, 61) if method.wants_monitoring(s)] == [20, 40, 60]
+    method.monitor(monitoring_batch(), 20)
+    assert not method.wants_monitoring(20)
+    assert method.wants_monitoring(40)
+
+
+def test_monitor_picks_the_smallest_qualifying_length_per_bucket() -> None:
+    method = rewards.get("laser_d", **GRID)
+    method.monitor(monitoring_batch(), 20)
+    # easy: needs floor(cov * 4) >= 1 -> 2 of 6 within L -> 2000 (1000 covers only 1)
+    # medium: floor(cov * 2) >= 1 -> 3 of 6 within L -> 1000
+    # hard: floor(cov * 1) >= 1 -> all 6 within L -> none on the grid -> upper bound 4000
+    assert method.targets == {"easy": 2000, "medium": 1000, "hard": 4000}
+    assert method.history == [{"step": 20, "easy": 2000, "medium": 1000, "hard": 4000}]
+
+
+def test_coverage_of_correct_responses_only() -> None:
+    method = rewards.get("laser_d", coverage="correct", **GRID)
+    method.monitor(monitoring_batch(), 20)
+    assert method.targets == {"easy": 2000, "medium": 1000, "hard": 4000}
+    b = RolloutBatch.from_groups([[1, 1, 1, 0, 0, 0]], [[3000, 3000, 3000, 100, 100, 100]])
+    method.monitor(b, 40)
+    assert method.targets["medium"] == 3000  # the short wrong answers no longer count
+
+
+def test_a_bucket_missing_from_the_monitoring_batch_keeps_its_target() -> None:
+    method = rewards.get("laser_d", **GRID)
+    only_easy = RolloutBatch.from_groups([[1, 1, 1]], [[900, 900, 900]])
+    method.monitor(only_easy, 20)
+    assert method.targets == {"easy": 1000, "medium": 8000, "hard": 8000}
+
+
+def test_monitor_off_schedule_is_refused_and_changes_nothing() -> None:
+    method = rewards.get("laser_d", **GRID)
+    with pytest.raises(RewardError, match="wants_monitoring"):
+        method.monitor(monitoring_batch(), 7)
+    assert method.targets == {"easy": 8000, "medium": 8000, "hard": 8000}
+
+
+def test_state_round_trip() -> None:
+    method = rewards.get("laser_d", **GRID)
+    method.monitor(monitoring_batch(), 20)
+    restored = rewards.get("laser_d", **GRID)
+    restored.load_state_dict(method.state_dict())
+    assert restored.targets == method.targets
+    assert not restored.wants_monitoring(20)
+    with pytest.raises(RewardError, match="targets"):
+        restored.load_state_dict({"targets": {"easy": 1}})
+
+
+@st.composite
+def monitoring_batches(draw: st.DrawFn) -> tuple[int, RolloutBatch]:
+    rollouts = draw(st.integers(1, 9))
+    prompts = draw(st.integers(1, 6))
+    correct = [draw(st.lists(st.sampled_from([0, 1]), min_size=rollouts, max_size=rollouts)) for _ in range(prompts)]
+    length = [draw(st.lists(st.integers(0, 5000), min_size=rollouts, max_size=rollouts)) for _ in range(prompts)]
+    return rollouts, RolloutBatch.from_groups(correct, length)
+
+
+def reference_targets(batch: RolloutBatch, rollouts: int, previous: dict[str, int]) -> dict[str, int]:
+    """The rule, written out plainly per prompt and per candidate length."""
+    grid = list(range(1000, 4001, 1000))
+    buckets: dict[str, list[int]] = {"easy": [], "medium": [], "hard": []}
+    for g in sorted(set(batch.group.tolist())):
+        rows = [i for i in range(len(batch)) if batch.group[i] == g]
+        accuracy = sum(batch.correct[i] for i in rows) / len(rows)
+        name = "easy" if accuracy >= 2 / 3 - 1e-9 else "medium" if accuracy >= 1 / 3 - 1e-9 else "hard"
+        buckets[name].extend(int(batch.length[i]) for i in rows)
+    needed = {"easy": max(2 * rollouts // 3, 1), "medium": max(rollouts // 3, 1), "hard": 1}
+    chosen = dict(previous)
+    for name, lengths in buckets.items():
+        if not lengths:
+            continue
+        chosen[name] = grid[-1]
+        for candidate in grid:
+            coverage = sum(1 for n in lengths if n <= candidate) / len(lengths)
+            if math.floor(coverage * needed[name] + 1e-9) >= 1:
+                chosen[name] = candidate
+                break
+    return chosen
+
+
+@settings(max_examples=80, deadline=None)
+@given(drawn=monitoring_batches(), scored=monitoring_batches())
+def test_targets_follow_the_rule_and_only_move_on_monitoring(drawn, scored) -> None:
+    rollouts, batch = drawn
+    method = rewards.get("laser_d", **GRID)
+    before = dict(method.targets)
+    for step in range(0, 20):
+        method.on_step(step)
+        method.score(scored[1], step)
+        assert not method.wants_monitoring(step)
+    assert method.targets == before
+    method.monitor(batch, 20)
+    assert method.targets == reference_targets(batch, rollouts, before)

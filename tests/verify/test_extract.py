@@ -1,0 +1,65 @@
+"""Finding the final answer in a response."""
+
+from __future__ import annotations
+
+import pytest
+
+from rlvr.verify import extract_answer
+from rlvr.verify.extract import find_answer
+
+CASES = [
+    ("The answer is $\\boxed{42}$.", "42"),
+    ("\\boxed{\\frac{1}{2}} is wrong.\nSo \\boxed{\\frac{\\sqrt{3}}{2}}\n", "\\frac{\\sqrt{3}}{2}"),
+    ("First \\boxed{1}.\nFinally \\boxed{2}.", "2"),
+    ("\\boxed 5", "5"),
+    ("\\fbox{7}", "7"),
+    ("\\boxed{\\left\\{ 1, 2 \\right\\}}", "\\left\\{ 1, 2 \\right\\}"),
+    ("<answer>18</answer>", "18"),
+    ("<answer> The result is \\boxed{3} </answer>", "3"),
+    ("The final answer is $\\frac{3}{4}$. I hope it is correct.", "\\frac{3}{4}"),
+    ("Final Answer: 12", "12"),
+    ("**Answer:** 3.5", "3.5"),
+    ("So the answer is 1,260.", "1,260"),
+    ("The answer is: \\(x^2\\)", "x^2"),
+    ("Therefore the answer is \\[ \\frac{\\pi}{4} \\]", "\\frac{\\pi}{4}"),
+    ("Some work.\n\n**17**", "17"),
+    ("#### 72", "72"),
+    ("She earns 9 * 2 = $18 every day.", "18"),
+    ("<think>maybe 4</think>The answer is 5.", "5"),
+    ("<think>a</think><think>b</think>\\boxed{6}", "6"),
+    ("\\boxed{5}<|im_end|>", "5"),
+    ("The answer is $100 \\cdot 99!$.", "100 \\cdot 99!"),
+    ("The answer is 42!", "42!"),
+    ("The answer is yes!", "yes"),
+    ("$\\frac{1}{2}$", "\\frac{1}{2}"),
+]
+
+
+@pytest.mark.parametrize(("response", "expected"), CASES)
+def test_extracts_the_final_answer(response: str, expected: str) -> None:
+    assert extract_answer(response) == expected
+
+
+@pytest.mark.parametrize("response", ["", "   ", "<think>\\boxed{5}", "<think>The answer is 5 but I keep thinking", "I have no idea."])
+def test_no_answer(response: str) -> None:
+    assert extract_answer(response) is None
+
+
+def test_reasoning_before_think_close_is_ignored() -> None:
+    assert extract_answer("<think>\\boxed{1}</think> no answer here at all") is None
+
+
+def test_several_boxes_on_the_final_line() -> None:
+    assert find_answer("Thus \\boxed{3} or \\boxed{4}").hedged
+    both = find_answer("The roots are \\boxed{3} and \\boxed{4}")
+    assert not both.hedged and both.answer == "3, 4"
+    assert find_answer("\\boxed{3} and \\boxed{3}").answer == "3"
+
+
+def test_unclosed_box_is_reported_as_a_lone_brace() -> None:
+    assert extract_answer("The answer is \\boxed{5") == "{"
+
+
+def test_very_long_responses_are_scanned_from_the_tail() -> None:
+    response = "blah " * 100_000 + "\\boxed{9}"
+    assert extract_answer(response) == "9"
