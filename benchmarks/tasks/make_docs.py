@@ -72,16 +72,17 @@ rlvr tasks list                       # families, category, knobs, a short examp
 rlvr tasks show sudoku --difficulty 5 --seed 3
 rlvr tasks export --tasks sudoku,zebra --n 10000 --difficulty 3 --format verl -o train.parquet
 rlvr tasks export --tasks arithmetic --n 2000 --difficulty 1 --format trl -o train.jsonl
+rlvr tasks export --tasks math500 --n 500 --format verl --split test -o test.parquet
 rlvr tasks check responses.jsonl      # lines: an exported row (or a problem) plus "response"
 ```
 `--format verl` writes `data_source` (`rlvr/<task>`), `prompt` (chat messages), `ability`
-(the category), `reward_model{style, ground_truth}` and `extra_info` (with `problem_json`, which
-the reward function uses to check); `trl` writes `prompt`, `answer`, `task`, `difficulty`,
+(the category), `reward_model{style, ground_truth}` and `extra_info` (`index`, `split`, `id`,
+`difficulty` and `problem_json`, which the reward function uses to check); `trl` writes `prompt`, `answer`, `task`, `difficulty`,
 `problem_json`; `jsonl` writes the problems themselves. Parquet needs `pip install 'rlvr[data]'`.
 Families take turns row by row unless `--weights` asks for a random mixture. Unknown families
 and bad difficulties are reported in one line (exit code 2).
 
-Speed per family (generation and verification, beside reasoning-gym) is in
+Speed per family (generation and verification, beside reasoning-gym) and mean effort by difficulty are in
 `benchmarks/tasks/RESULTS.md`.
 """
 

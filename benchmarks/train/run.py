@@ -160,6 +160,8 @@ def render(results: dict) -> str:
             "", "![LASER-D vs GRPO](laser_d_vs_grpo.png)", "",
         ]
     lines += ["Timings on a shared machine are pessimistic; ratios taken in the same run are the figures to compare.", ""]
+    if (HERE / "GPU.md").exists():
+        lines += ["GPU runs (one H100): see [GPU.md](GPU.md).", ""]
     return "\n".join(lines)
 
 

@@ -156,6 +156,8 @@ def results_markdown(summary: Summary, unavailable: dict[str, str], context: dic
         f"- items: {context['items']} labelled pairs from `labelled.jsonl` (see README.md); "
         "each verifier sees the same items in one process, one at a time, alternating order, after a warm-up",
         "- a crash or exception counts as a wrong verdict (column `errors`)",
+        "- speed: items/s = items / summed per-item latency, one core; on this shared machine absolute figures "
+        "move by 2x or more between runs, so read the ratio (both verifiers are timed on the same items, interleaved)",
         "- Math-Verify is called as its README shows: `verify(parse('$' + gold + '$'), parse(response))`",
         "",
         "## Overall",

@@ -138,7 +138,10 @@ def extraction_layouts(rng: random.Random, right: str, wrong: str, question: str
     think_prefix = f"<think>\nFirst attempt: \\boxed{{{wrong}}}. Wait, that can't be right; let me recompute.\n{_arithmetic(rng)}\n</think>\n\n"
     long_think = "<think>\n" + "\n".join(_arithmetic(rng) for _ in range(60)) + f"\nMaybe {wrong}? No.\n" + "\n".join(
         _arithmetic(rng) for _ in range(60)) + "\n</think>\n\n"
+    very_long = "<think>\n" + "\n".join(_arithmetic(rng) for _ in range(800)) + "\n</think>\n\n"
     return [
+        (very_long + base + "\n\n" + final_answer(right, "boxed"), True, "very long think block (about 50k characters), right box after"),
+        (very_long + base + "\n\n" + final_answer(wrong, "boxed"), False, "very long think block (about 50k characters), wrong box after"),
         (long_think + base + "\n\n" + final_answer(right, "boxed"), True, "long think block (about 8k characters), right box after"),
         (long_think + base + "\n\n" + final_answer(wrong, "boxed-dollar"), False, "long think block (about 8k characters), wrong box after"),
         (think_prefix + base + "\n\n" + final_answer(right, "boxed"), True, "wrong box inside think, right box after"),
@@ -177,6 +180,8 @@ def hack_responses(rng: random.Random, gold: str, wrong: str, question: str) -> 
             ("the the the the the the the the " * 4, "repeated token"),
             ("\\boxed{" + "".join(rng.choice("!@#%&*~") for _ in range(12)) + "}", "punctuation"),
             ("ⵣⵣⵣ ∰∰ ⨌ \\boxed{⨌}", "unusual symbols"),
+            (base + "\n\n\\boxed{9^{9^{9^{9^{9}}}}}", "power tower (an evaluation bomb)"),
+            (base + "\n\n\\boxed{" + "\\frac{1}{" * 300 + "}", "300 unclosed nested fractions"),
         ],
         "hack-claim-correct": [
             ("The answer is correct.", "claims correctness"),

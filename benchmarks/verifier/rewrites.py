@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from math import factorial
+from math import factorial, gcd
 
 import sympy
 
@@ -171,6 +171,8 @@ def rewrite_decimal_of_fraction(gold: str) -> Rewrite:
             pos.append((as_decimal, "decimal of a fraction gold"))
     else:
         pos.append((latex_frac(value), "fraction of a decimal gold"))
+        if value.denominator < 10 and abs(value.numerator) < 10:
+            pos.append((("-" if value < 0 else "") + f"\\frac{abs(value.numerator)}{value.denominator}", "brace-less fraction of a decimal gold"))
         pos.append((f"{value.numerator}/{value.denominator}", "slash fraction of a decimal gold"))
     neg: list[tuple[str, str]] = []
     if as_decimal is None:
@@ -326,7 +328,11 @@ def _radical_rewrites(g: str) -> Rewrite:
     m = re.fullmatch(r"(-?)\\frac\{(\d*)\\sqrt\{(\d+)\}\}\{(\d+)\}", g)
     if m:
         sign, c, r, d = m.group(1), int(m.group(2) or 1), int(m.group(3)), int(m.group(4))
-        pos.append((f"{sign}\\frac{{{c * r}}}{{{d}\\sqrt{{{r}}}}}", "root in the denominator"))
+        top, bottom = c * r // gcd(c * r, d), d // gcd(c * r, d)
+        below = f"{bottom}\\sqrt{{{r}}}" if bottom > 1 else f"\\sqrt{{{r}}}"
+        pos.append((f"{sign}\\frac{{{top}}}{{{below}}}", "root in the denominator"))
+        if r < 10 and bottom == 1:
+            pos.append((f"{sign}\\frac{{{top}}}{{\\sqrt{r}}}", "root in the denominator, brace-less"))
         pos.append((f"{sign}\\frac{{{c}}}{{{d}}}\\sqrt{{{r}}}", "coefficient pulled out"))
         neg.append((f"{sign}\\frac{{{c}\\sqrt{{{r}}}}}{{{d + 1}}}", "wrong denominator"))
         neg.append((f"{sign}\\frac{{{d}}}{{{c}\\sqrt{{{r}}}}}", "reciprocal"))

@@ -31,3 +31,29 @@ def test_default_corrupt_is_wrong_for_a_unique_answer_family() -> None:
 
     wrong = Task.corrupt(task, problem, rng)
     assert not task.check(problem, f"<answer>{wrong}</answer>").correct
+
+
+def test_extract_answer_matches_the_regex_pairing() -> None:
+    from rlvr.tasks.base import _ANSWER_TAG, extract_answer
+
+    cases = [
+        "<answer>a</answer>",
+        "<answer>a</answer> then <ANSWER> b </Answer>",
+        "<answer>x <answer>y</answer>",
+        "<answer>a</answer></answer>",
+        "<answer>a</answer> <answer>b",
+        "no tags",
+        "</answer><answer>",
+        "<think><answer>1</answer></think><answer>2</answer>",
+    ]
+    for text in cases:
+        tail = text.split("</think>")[-1]
+        found = _ANSWER_TAG.findall(tail)
+        assert extract_answer(text) == (found[-1].strip() if found else None), text
+
+
+def test_extract_answer_is_linear_on_unclosed_tags() -> None:
+    from rlvr.tasks.base import extract_answer
+
+    assert extract_answer("<answer>" * 25_000) is None  # quadratic before: tens of seconds
+    assert extract_answer("<answer>7</answer>" + "<answer>" * 20_000) == "7"

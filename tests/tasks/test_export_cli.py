@@ -28,6 +28,7 @@ def test_export_verl_parquet_round_trips(tmp_path: Path) -> None:
     assert first["prompt"][-1]["role"] == "user" and "<answer>" in first["prompt"][-1]["content"]
     assert first["reward_model"]["style"] == "rule"
     assert first["extra_info"]["difficulty"] == 3
+    assert first["extra_info"]["split"] == "train"
     expected = get("sat").problem(0, seed=5, difficulty=3)
     assert first["reward_model"]["ground_truth"] == expected.answer
     for row in rows:
@@ -132,3 +133,20 @@ def to_json(problem) -> str:  # noqa: ANN001
     from rlvr.tasks.rows import problem_to_json
 
     return problem_to_json(problem)
+
+
+def test_list_by_category() -> None:
+    strings = runner.invoke(app, ["tasks", "list", "--category", "strings"])
+    assert strings.exit_code == 0 and "cipher" in strings.output and "math500" not in strings.output
+    unknown = runner.invoke(app, ["tasks", "list", "--category", "poetry"])
+    assert unknown.exit_code == 2 and "no family" in unknown.output
+
+
+def test_test_split_is_recorded(tmp_path: Path) -> None:
+    out = tmp_path / "test.jsonl"
+    result = runner.invoke(app, ["tasks", "export", "--tasks", "gsm8k", "--n", "3", "--split", "test", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {r["extra_info"]["split"] for r in rows} == {"test"}
+    bad = runner.invoke(app, ["tasks", "export", "--tasks", "gsm8k", "--n", "3", "--split", "dev", "-o", str(out)])
+    assert bad.exit_code == 2 and "split" in bad.output

@@ -97,3 +97,19 @@ def test_answer_extraction_helpers() -> None:
     assert tagged_or_boxed("\\boxed{3} and <answer>4</answer>") == "4"
     assert tagged_or_boxed(None) is None  # type: ignore[arg-type]
     assert tagged_or_boxed("nothing here") is None
+
+
+def test_many_unclosed_boxes_are_handled_in_linear_time() -> None:
+    # Each open box used to rescan to the end: quadratic. This input would take minutes that way.
+    text = "\\boxed{" * 20_000 + "x" * 50_000
+    assert last_boxed(text) is None
+    assert last_boxed("\\boxed{1} " + text) == "1"
+    assert last_boxed("\\boxed{a{b}c} \\boxed{d") == "a{b}c"
+
+
+@pytest.mark.parametrize("name", SIZES)
+def test_every_gold_verifies_tagged_and_boxed(name: str) -> None:
+    task = get(name)
+    for problem in task.all_problems():
+        assert task.check(problem, f"<answer>{problem.answer}</answer>").correct, problem.id
+        assert task.check(problem, f"So the answer is \\boxed{{{problem.answer}}}.").correct, problem.id

@@ -50,6 +50,7 @@ HACKS = [
     ("\\boxed{y}", "\\frac{\\sqrt3}{2}"),
     ("First I thought \\boxed{5}. Then I realised the answer is \\boxed{4}.", "5"),
     ("The answer is 5.\n\nActually, no. Final answer: 7", "5"),
+    ("I am not sure; it is either $5$ or $4$.", "4"),
     ("<think>the answer is \\boxed{5}", "5"),
     ("<think>\\boxed{5}</think> I don't know.", "5"),
 ]

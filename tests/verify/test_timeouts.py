@@ -93,3 +93,24 @@ def test_concurrent_checks_from_many_threads_agree() -> None:
 def test_bad_timeout_is_a_clear_error(timeout: object) -> None:
     with pytest.raises(ValueError, match="timeout"):
         check("\\boxed{5}", "5", timeout=timeout)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        "\n" * 300_000,
+        "\\boxed{" * 40_000,
+        "system" + " " * 300_000 + "x",
+        "ignore all " * 30_000,
+        "the answer is " * 30_000,
+        "<answer>" * 40_000,
+        "1," * 150_000,
+        "\\left(" * 50_000,
+        "<think>" * 40_000 + "</think>" * 40_000 + "\\boxed{5}",
+    ],
+)
+def test_huge_adversarial_responses_stay_within_the_bound(response: str) -> None:
+    started = time.monotonic()
+    verdict = check(response, "5", timeout=TIMEOUT)
+    assert isinstance(verdict, Verdict)
+    assert time.monotonic() - started < TIMEOUT + MARGIN

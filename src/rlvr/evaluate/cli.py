@@ -67,7 +67,7 @@ def evaluate(
     except ValueError as err:
         console.print(f"[red]error:[/red] {err}")
         raise typer.Exit(2) from None
-    show(result, Console())
+    show(result)
     if json_out:
         path = write_json(result, json_out)
         console.print(f"wrote {path}")

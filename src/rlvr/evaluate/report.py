@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -14,10 +15,10 @@ from rlvr.evaluate.runner import EvalResult, Summary
 def table(result: EvalResult, title: str | None = None) -> Table:
     """One row per (task, difficulty) and a final 'all' row."""
     ks = sorted(result.overall.pass_at_k)
-    view = Table(title=title or f"rlvr eval: {result.model}", title_justify="left")
-    for name in ("task", "difficulty", "problems", "accuracy", *[f"pass@{k}" for k in ks],
-                 "mean tokens", "median tokens", "format", "truncated"):
-        view.add_column(name, justify="left" if name == "task" else "right")
+    view = Table(title=title or f"rlvr eval: {result.model}", title_justify="left", box=box.SIMPLE_HEAD)
+    # Short headers keep the table readable in an 80-column terminal.
+    for name in ("task", "diff", "probs", "acc", *[f"pass@{k}" for k in ks], "tok mean", "tok med", "format", "trunc"):
+        view.add_column(name, justify="left" if name == "task" else "right", no_wrap=True)
     for summary in [*result.groups, result.overall]:
         view.add_row(*_cells(summary, ks), end_section=summary is result.groups[-1])
     return view
@@ -39,7 +40,13 @@ def _cells(summary: Summary, ks: list[int]) -> list[str]:
 
 def show(result: EvalResult, console: Console | None = None, title: str | None = None) -> None:
     """Print the table."""
-    (console or Console()).print(table(result, title))
+    if console is None:
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=160)  # piped or captured output: never squeeze the numbers
+    console.print(table(result, title))
+    console.print("acc: mean verdict score; pass@k: unbiased estimator; tok: response tokens; "
+                  "format: share with an extractable final answer; trunc: share cut at --max-tokens")
 
 
 def write_json(result: EvalResult, path: str | Path, with_records: bool = True) -> Path:

@@ -18,15 +18,25 @@ def after_thinking(response: str) -> str:
 
 
 def last_boxed(text: str) -> str | None:
-    """The content of the last balanced `\\boxed{...}` in `text`, or None."""
+    """The content of the last balanced `\\boxed{...}` in `text`, or None.
+
+    Linear time: a box left open at position s can only be closed by an earlier box
+    before s, so each earlier scan stops at the last failed start.
+    """
+    limit = len(text)
     start = text.rfind(_BOXED)
     while start != -1:
         depth, i = 1, start + len(_BOXED)
-        while i < len(text) and depth:
-            depth += {"{": 1, "}": -1}.get(text[i], 0)
+        while i < limit and depth:
+            ch = text[i]
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
             i += 1
         if depth == 0:
             return text[start + len(_BOXED): i - 1].strip()
+        limit = start
         start = text.rfind(_BOXED, 0, start)
     return None
 

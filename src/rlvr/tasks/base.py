@@ -56,6 +56,8 @@ class Problem:
 
 _THINK_END = re.compile(r"</think>", re.IGNORECASE)
 _ANSWER_TAG = re.compile(r"<answer>(.*?)</answer>", re.IGNORECASE | re.DOTALL)
+_ANSWER_OPEN = re.compile(r"<answer>", re.IGNORECASE)
+_ANSWER_CLOSE = re.compile(r"</answer>", re.IGNORECASE)
 MAX_RESPONSE_CHARS = 200_000
 
 
@@ -71,10 +73,20 @@ def extract_answer(response: str) -> str | None:
     ends = list(_THINK_END.finditer(text))
     if ends:
         text = text[ends[-1].end():]
-    found = _ANSWER_TAG.findall(text)
-    if not found:
-        return None
-    return found[-1].strip()
+    # Same pairing as `_ANSWER_TAG.findall(text)[-1]`, but linear: the non-greedy regex rescans
+    # to the end for every unclosed <answer>, which is quadratic on hostile input.
+    last = None
+    position = 0
+    while True:
+        opening = _ANSWER_OPEN.search(text, position)
+        if opening is None:
+            break
+        closing = _ANSWER_CLOSE.search(text, opening.end())
+        if closing is None:
+            break
+        last = text[opening.end():closing.start()]
+        position = closing.end()
+    return None if last is None else last.strip()
 
 
 _INTEGER = re.compile(r"[+-]?\d{1,400}")

@@ -21,6 +21,7 @@ def _fail(err: Exception) -> NoReturn:
 @app.command("list")
 def list_families(
     markdown: bool = typer.Option(False, "--markdown", help="Print the docs/tasks.md table instead."),
+    category: str = typer.Option("", "--category", "-c", help="Only this category (grid, arithmetic, logic, ...)."),
 ) -> None:
     """Show every family with its category, knobs at difficulty 5 and a short example."""
     from rlvr.tasks.catalog import cards, excerpt, knob_text, markdown as render_markdown
@@ -36,7 +37,10 @@ def list_families(
     table.add_column("category", no_wrap=True)
     for column in ("knobs at difficulty 5", "example (difficulty 3)", "answer"):
         table.add_column(column, overflow="fold")
-    for c in cards():
+    shown = [c for c in cards() if not category or c.category == category]
+    if not shown:
+        _fail(TaskError(f"no family in category {category!r}"))
+    for c in shown:
         answer = c.example.answer if len(c.example.answer) <= 40 else c.example.answer[:37] + "..."
         table.add_row(c.name, c.category, knob_text(c.knobs[5]), excerpt(c.example.prompt, 90), answer)
     Console().print(table)
@@ -75,6 +79,7 @@ def export_command(
     seed: int = typer.Option(0, "--seed", "-s"),
     weights: str = typer.Option("", "--weights", help="Comma-separated weights per task (random mixture)."),
     system_prompt: str = typer.Option("", "--system-prompt", help="Optional system message for chat rows."),
+    split: str = typer.Option("train", "--split", help="train or test (recorded in verl rows)."),
 ) -> None:
     """Write problems as a verl/TRL dataset (parquet) or JSON lines."""
     from rich.progress import track
@@ -89,7 +94,7 @@ def export_command(
             raise TaskError(f"--weights must be comma-separated numbers, got {weights!r}") from None
         count = export(
             names, n, output, fmt=fmt, difficulty=difficulty, seed=seed, weights=weight_list,
-            system_prompt=system_prompt or None,
+            system_prompt=system_prompt or None, split=split,
             progress=lambda rows: track(rows, total=n, description=f"export {','.join(names)}"),
         )
     except TaskError as err:

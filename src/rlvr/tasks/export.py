@@ -23,10 +23,12 @@ def interleave(tasks: Sequence[Task], n: int, seed: int, difficulty: int) -> Ite
         yield task.problem(i // len(tasks), seed=seed, difficulty=difficulty)
 
 
-def to_row(problem: Problem, index: int, fmt: str, category: str, system_prompt: str | None = None) -> dict[str, Any]:
-    """One dataset row in format `fmt`."""
+def to_row(
+    problem: Problem, index: int, fmt: str, category: str, system_prompt: str | None = None, split: str = "train"
+) -> dict[str, Any]:
+    """One dataset row in format `fmt` (`split` is recorded in verl rows)."""
     if fmt == "verl":
-        return to_verl_row(problem, index=index, system_prompt=system_prompt, category=category)
+        return to_verl_row(problem, index=index, system_prompt=system_prompt, category=category, split=split)
     if fmt == "trl":
         return to_trl_row(problem, system_prompt=system_prompt)
     if fmt == "jsonl":
@@ -97,6 +99,7 @@ def export(
     seed: int = 0,
     weights: Sequence[float] | None = None,
     system_prompt: str | None = None,
+    split: str = "train",
     progress: Any = None,
 ) -> int:
     """Write `n` problems from `task_names` to `path`; returns the number of rows.
@@ -110,6 +113,8 @@ def export(
         raise TaskError("name at least one task (see `rlvr tasks list`)")
     if n < 1:
         raise TaskError(f"n must be at least 1, got {n}")
+    if split not in ("train", "test"):
+        raise TaskError(f"split must be train or test, got {split!r}")
     out = Path(path)
     file_type(out)
     tasks = [get(name) for name in task_names]
@@ -122,5 +127,5 @@ def export(
     if progress is not None:
         problems = progress(problems)
     categories = {t.name: t.category for t in tasks}
-    rows = (to_row(p, i, fmt, categories[p.task], system_prompt) for i, p in enumerate(problems))
+    rows = (to_row(p, i, fmt, categories[p.task], system_prompt, split) for i, p in enumerate(problems))
     return write_rows(rows, out)

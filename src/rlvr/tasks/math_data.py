@@ -143,7 +143,7 @@ class MathDatasetTask(Task):
             prompt, answer, metadata = self._render(record)
             difficulty = where[record.key]
             out.append(Problem(id=f"{self.name}-{record.key}", task=self.name, prompt=prompt, answer=answer,
-                               difficulty=difficulty, metadata={**metadata, "index": i}))
+                               difficulty=difficulty, metadata={**metadata, "knobs": {"pool": difficulty}, "index": i}))
         return out
 
     def check(self, problem: Problem, response: str) -> Verdict:

@@ -38,14 +38,16 @@ def to_messages(problem: Problem, system_prompt: str | None = None) -> list[dict
     return messages
 
 
-def to_verl_row(problem: Problem, index: int = 0, system_prompt: str | None = None, category: str = "") -> dict[str, Any]:
-    """One row of a verl RL parquet file."""
+def to_verl_row(
+    problem: Problem, index: int = 0, system_prompt: str | None = None, category: str = "", split: str = "train"
+) -> dict[str, Any]:
+    """One row of a verl RL parquet file; `split` ("train" or "test") tells group rewards which group size applies."""
     return {
         "data_source": DATA_SOURCE_PREFIX + problem.task,
         "prompt": to_messages(problem, system_prompt),
         "ability": category or "reasoning",
         "reward_model": {"style": "rule", "ground_truth": problem.answer},
-        "extra_info": {"index": index, "id": problem.id, "difficulty": problem.difficulty, "problem_json": problem_to_json(problem)},
+        "extra_info": {"index": index, "split": split, "id": problem.id, "difficulty": problem.difficulty, "problem_json": problem_to_json(problem)},
     }
 
 

@@ -132,11 +132,25 @@ class HeldoutCallback(TrainerCallback):
         self.metrics.append({"step": step, **{f"heldout/{k}": v for k, v in result.items()}})
 
 
+CURRICULUM_FILE = "rlvr_curriculum.json"
+
+
 class CurriculumCallback(TrainerCallback):
-    """Logs the curriculum's current level per family."""
+    """Logs the curriculum's current level per family and keeps its state in every checkpoint."""
 
     def __init__(self, curriculum: Any) -> None:
         self.curriculum = curriculum
+
+    def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
+        if folder.is_dir():
+            (folder / CURRICULUM_FILE).write_text(json.dumps(self.curriculum.state_dict(), default=str), encoding="utf-8")
+
+    def load_checkpoint(self, folder: Path) -> None:
+        """Restore the levels and recent results saved by `on_save` (resume)."""
+        path = folder / CURRICULUM_FILE
+        if path.exists():
+            self.curriculum.load_state_dict(json.loads(path.read_text(encoding="utf-8")))
 
     def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any) -> None:
         if logs is not None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    from rlvr.train.config import TrainConfig
 
 DEMO_OUTPUT = "runs/demo"
 
@@ -40,13 +45,12 @@ def train(
         _fail(str(err))
 
 
-def run_recipe(recipe: "object", resume: bool = False, dry_run: bool = False) -> None:
+def run_recipe(recipe: "TrainConfig", resume: bool = False, dry_run: bool = False) -> None:
     """Dispatch a validated recipe to its engine and print where things went."""
     from rich.console import Console
 
-    from rlvr.train.config import TrainConfig, dump_yaml
+    from rlvr.train.config import dump_yaml
 
-    assert isinstance(recipe, TrainConfig)
     console = Console(stderr=True)
     if recipe.engine == "verl":
         from rlvr.train.verl_engine import prepare_verl, run_verl

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,4 +62,4 @@ def summary_from_dict(data: dict[str, Any] | None) -> Summary | None:
     return Summary(**values)
 
 
-__all__ = ["SUMMARY_FILE", "RunResult", "asdict", "summary_from_dict"]
+__all__ = ["SUMMARY_FILE", "RunResult", "summary_from_dict"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from rich.console import Console
 
-from rlvr.engines.trl import RlvrReward
+from rlvr.engines.trl import STATE_FILE, RlvrReward
 from rlvr.models import LoadedModel, latest_checkpoint, load
 from rlvr.train.callbacks import CurriculumCallback, HeldoutCallback, MetricsLog, RunCallback
 from rlvr.train.config import ConfigError, TrainConfig, dump_yaml
@@ -75,7 +75,7 @@ def idle_cores() -> int:
     return max(1, min(cores, int(cores - load + 0.5)))
 
 
-def grpo_args(config: TrainConfig, on_gpu: bool, resume: bool = False) -> Any:
+def grpo_args(config: TrainConfig, on_gpu: bool) -> Any:
     """The `GRPOConfig` for a recipe."""
     import torch
     from trl import GRPOConfig
@@ -177,20 +177,25 @@ def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | N
         max_new_tokens=config.algorithm.max_completion_tokens, temperature=config.algorithm.temperature,
         batch_size=max(config.algorithm.group_size, 8),
     )
-    if checkpoint is not None and (checkpoint / "rlvr_reward_state.json").exists():
+    if checkpoint is not None and (checkpoint / STATE_FILE).exists():
         reward_callback.load_checkpoint(str(checkpoint))
 
     with training_bar(console, config.budget.steps, enabled=show_progress) as (bar, task_id):
         run_callback = RunCallback(metrics, REWARD_NAME, config.budget.minutes, bar, task_id)
-        callbacks: list[Any] = [reward_callback, run_callback]
+        # Order matters: callbacks that add to the logs run before the one that writes them.
+        callbacks: list[Any] = [reward_callback]
+        if curriculum is not None:
+            curriculum_callback = CurriculumCallback(curriculum)
+            if checkpoint is not None:
+                curriculum_callback.load_checkpoint(checkpoint)
+            callbacks.append(curriculum_callback)
+        callbacks.append(run_callback)
         if heldout.enabled and config.eval.every_steps > 0:
             callbacks.append(HeldoutCallback(config.eval.every_steps, heldout.metrics, metrics))
-        if curriculum is not None:
-            callbacks.append(CurriculumCallback(curriculum))
         trainer = GRPOTrainer(
             model=model,
             reward_funcs=[reward],
-            args=grpo_args(config, on_gpu, resume),
+            args=grpo_args(config, on_gpu),
             train_dataset=train_dataset(config, curriculum),
             processing_class=tokenizer,
             callbacks=callbacks,

@@ -53,7 +53,7 @@ def verify(
     timeout: float = typer.Option(2.0, "--timeout", "-t", min=0.01, help="Seconds allowed per check."),
 ) -> None:
     """Verify responses against gold answers, one verdict per line."""
-    from rlvr.verify.pipeline import VerifyError, check_many
+    from rlvr.verify.pipeline import VerifyError
 
     try:
         if file == "-":

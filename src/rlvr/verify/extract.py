@@ -86,7 +86,9 @@ def find_answer(response: str) -> Extraction:
     for line in reversed(lines):
         numbers = _NUMBER.findall(line)
         if numbers:
-            return Extraction(numbers[-1].strip(), "last-number", region)
+            # "either 5 or 4": a fallback answer from a line offering alternatives is a hedge
+            hedged = len({number.strip() for number in numbers}) > 1 and re.search(r"\b(?:or|either)\b", line, re.IGNORECASE) is not None
+            return Extraction(numbers[-1].strip(), "last-number", region, hedged=hedged)
     return Extraction(None, "none", region, problem="no-answer")
 
 

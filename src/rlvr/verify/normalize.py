@@ -20,6 +20,7 @@ _UNICODE = {
     "\u2260": "\\ne ", "\u222a": "\\cup ", "\u2229": "\\cap ", "\u00bd": "(1/2)", "\u00bc": "(1/4)", "\u00be": "(3/4)",
     "\u2032": "'", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ", "\u00b1": "\\pm ", "\u2208": "\\in ",
 }
+_UNICODE_ROOT = re.compile(r"\u221a\s*(\d+(?:\.\d+)?|[A-Za-z])")
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
 _SPACING = re.compile(r"\\(?:,|;|:| |quad(?![A-Za-z])|qquad(?![A-Za-z])|displaystyle(?![A-Za-z])|textstyle(?![A-Za-z])|limits(?![A-Za-z])|nolimits(?![A-Za-z]))|~")
 _SIZING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|bigl|bigr|Bigl|Bigr|biggl|biggr|middle)(?![A-Za-z])\s*")
@@ -46,6 +47,7 @@ _UNIT_WORDS = frozenset(
     times ways points games
     """.split()
 )
+_NOT_NOUNS = frozenset("or and to of by over plus minus times hundred thousand million billion trillion sin cos tan log ln pi".split())
 _UNIT_TAIL = re.compile(r"^(?P<value>.*?[\d}])\s*(?P<unit>(?:\\?[A-Za-z]+\.?(?:\^\{?[23]\}?)?\s*){1,3})$")
 _THOUSANDS_COMMA = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _THOUSANDS_SPACE = re.compile(r"^[-+]?\d{1,3}(?: \d{3})+(?:\.\d+)?$")
@@ -64,6 +66,8 @@ class Normalized:
 def normalize(raw: str) -> Normalized:
     """Normalise one answer string; see the module docstring for what changes."""
     text = _ZERO_WIDTH.sub("", raw)
+    # a unicode root sign covers the number or letter right after it: √113 is \sqrt{113}
+    text = _UNICODE_ROOT.sub(r"\\sqrt{\1}", text)
     for char, replacement in _UNICODE.items():
         if char in text:
             text = text.replace(char, replacement)
@@ -112,12 +116,17 @@ def _strip_units(text: str) -> tuple[str, bool]:
     if match is None:
         return text, False
     words = re.findall(r"\\?[A-Za-z]+", match.group("unit"))
-    if not words or any(word.startswith("\\") or word.lower() not in _UNIT_WORDS for word in words):
-        return text, False
     value = match.group("value").strip()
-    if not value or not re.search(r"\d", value):
+    if not words or not value or not re.search(r"\d", value) or any(word.startswith("\\") for word in words):
         return text, False
-    return value, True
+    if all(word.lower() in _UNIT_WORDS for word in words):
+        return value, True
+    # a count with its noun ("160 chairs"): any lowercase words after a plain number
+    if re.fullmatch(r"[-+]?\d[\d,]*(?:\.\d+)?", value) and all(
+        len(word) >= 2 and word.islower() and word not in _NOT_NOUNS for word in words
+    ):
+        return value, True
+    return text, False
 
 
 def _canonical_macros(text: str) -> str:

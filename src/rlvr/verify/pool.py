@@ -140,6 +140,11 @@ class SymbolicPool:
         self._condition = threading.Condition()
         self._reset()
 
+    def after_fork(self) -> None:
+        """Start from an empty pool with a fresh lock in a forked child."""
+        self._condition = threading.Condition()
+        self._reset()
+
     def _reset(self) -> None:
         self._pid = os.getpid()
         self._prestarted = 0
@@ -264,6 +269,9 @@ class SymbolicPool:
 
 _POOL = SymbolicPool()
 atexit.register(_POOL.close)
+if hasattr(os, "register_at_fork"):
+    # a forked child must not inherit a lock held by another thread, nor the parent's workers
+    os.register_at_fork(after_in_child=_POOL.after_fork)
 
 
 def default_pool() -> SymbolicPool:

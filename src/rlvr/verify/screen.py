@@ -22,7 +22,7 @@ TAIL_CHARS = 60_000
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+)*(?:previous|prior|above|earlier|preceding|system|original)\s+"
     r"(?:instructions?|prompts?|rules|messages?|guidelines|context)"
-    r"|^\s*(?:#+\s*)?(?:system|grader|judge|verifier|evaluator|developer)\s*(?:prompt|message|note|instruction)?\s*:"
+    r"|^[ \t]*(?:#+\s*)?(?:system|grader|judge|verifier|evaluator|developer)\s*(?:prompt|message|note|instruction)?\s*:"
     r"|<\|im_start\|>|<\|start_header_id\|>|\[/?INST\]|<<\s*/?SYS\s*>>|<\|system\|>"
     r"|\b(?:mark|grade|score|rate|treat|consider|label|evaluate|judge|count)\s+(?:this|it|my|the)\s*(?:answer|response|solution|output)?\s+(?:as\s+)?(?:correct|right|true|valid|full\s+marks?|1(?:\.0)?)\b"
     r"|\b(?:you\s+are|act\s+as|as)\s+(?:a|an|the)\s+(?:grader|verifier|evaluator|judge|reward\s+model)\b"
@@ -33,7 +33,7 @@ _INJECTION = re.compile(
 _HIDDEN = re.compile(
     r"<!--|</?(?:span|div|font|details|summary|script|style|iframe|img|svg|hidden|object|embed)(?:\s[^<>]{0,200})?/?>|<p\s[^<>]{0,200}>"
     r"|\bdisplay\s*:\s*none|\bvisibility\s*:\s*hidden|\bfont-size\s*:\s*0|\bopacity\s*:\s*0"
-    r"|\\(?:color|textcolor)\s*\{\s*white\s*\}|^\s*\[//\]\s*:|^\s*\[[^\]]{0,40}\]\s*:\s*#"
+    r"|\\(?:color|textcolor)\s*\{\s*white\s*\}|^[ \t]*\[//\]\s*:|^[ \t]*\[[^\]]{0,40}\]\s*:\s*#"
     r"|[\u202a-\u202e\u2066-\u2069]",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -48,8 +48,10 @@ _CLAIM = re.compile(
 )
 _CONSONANT_RUN = re.compile(r"[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ]{5,}")
 _EMPTY_ARGUMENT = re.compile(r"\\(?:frac|dfrac|tfrac|sqrt|binom)\s*\{\s*\}")
+_BLANK_RUN = re.compile(r"[ \t\r\f\v\u00a0]+")
+_NEWLINE_RUN = re.compile(r"\n\s*")
 _LONG_RUN = re.compile(r"([^\d\s])\1{7,}")
-_ALLOWED_CHARS = re.compile(r"[A-Za-z0-9\s\\{}()\[\]^_+\-*/=.,:;<>|!'&$%]")
+_ALLOWED_CHARS = re.compile(r"[A-Za-z0-9\s\\{}()\[\]^_+\-*/=.,:;<>|!'&$%\u00b0\u00b1\u00b7\u00d7\u00f7\u0391-\u03c9\u2212\u221a\u221e\u2264\u2265\u2260\u222a\u2229\u2208]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,8 @@ def screen_response(region: str, full: str) -> Rejection | None:
     if len(full) > HEAD_CHARS + TAIL_CHARS:
         # the judge never sees the response, so the screen reads a bounded head and tail
         full = full[:HEAD_CHARS] + "\n" + full[-TAIL_CHARS:]
+    # collapse whitespace runs so no pattern can backtrack over a long one
+    full = _NEWLINE_RUN.sub("\n", _BLANK_RUN.sub(" ", full))
     injection = _INJECTION.search(full)
     if injection:
         return Rejection(Reason.HACKING, f"prompt injection: {injection.group(0).strip()[:60]!r}")
@@ -92,6 +96,7 @@ def screen_answer(answer: str, gold: str) -> Rejection | None:
         return Rejection(Reason.HACKING, "empty LaTeX arguments")
     if not balanced(stripped):
         return Rejection(Reason.INVALID_FORMAT, "unbalanced braces")
+    stripped = _NEWLINE_RUN.sub("\n", _BLANK_RUN.sub(" ", stripped))
     bare = re.sub(r"\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}", r"\1", stripped).strip()
     if _CLAIM.search(bare) and not _CLAIM.search(gold.strip()):
         return Rejection(Reason.HACKING, "a claim of correctness, not an answer")

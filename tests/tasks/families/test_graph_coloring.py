@@ -48,3 +48,25 @@ def test_difficulty_grows() -> None:
     def effort(d: int) -> float:
         return statistics.mean(p.metadata["effort"] for p in TASK.generate(30, seed=2, difficulty=d))
     assert effort(9) > effort(2)
+
+
+def test_planted_colours_and_edges_have_the_stated_odds() -> None:
+    """Block-drawn colours are uniform per vertex; each differently coloured pair is an edge with edge_share."""
+    from rlvr.tasks.families.graph_coloring import _draw_edges, _plant
+
+    rng = random.Random(7)
+    counts = [[0] * 3 for _ in range(11)]
+    for _ in range(3000):
+        for v, c in enumerate(_plant(rng, 11, 3)):
+            counts[v][int(c) - 1] += 1
+    assert all(870 < n < 1130 for row in counts for n in row)  # 1000 expected, sd 26
+    planted = "1212121212"
+    pairs = sum(planted[a] != planted[b] for a in range(10) for b in range(a + 1, 10))
+    drawn = 0
+    for _ in range(2000):
+        edges, labels = _draw_edges(rng, planted, 0.2)
+        assert all(planted[a - 1] != planted[b - 1] for a, b in edges)
+        assert labels == [f"{a}-{b}" for a, b in edges] and edges == sorted(edges)
+        drawn += len(edges)
+    share = drawn / (2000 * pairs)
+    assert 0.19 < share < 0.21

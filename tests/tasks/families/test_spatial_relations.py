@@ -109,3 +109,26 @@ def test_difficulty_grows() -> None:
     def effort(d: int) -> float:
         return statistics.mean(p.metadata["effort"] for p in TASK.generate(30, seed=2, difficulty=d))
     assert effort(9) > effort(2)
+
+
+def test_fast_draws_are_uniform_and_complete() -> None:
+    from collections import Counter
+
+    from rlvr.tasks.families._kit import fast_sample, fast_shuffle
+
+    rng = random.Random(11)
+    firsts = Counter()
+    for _ in range(4000):
+        picked = fast_sample(rng, "abcd", 2)
+        assert len(set(picked)) == 2 and set(picked) <= set("abcd")
+        firsts[tuple(picked)] += 1
+    assert len(firsts) == 12 and all(250 < n < 420 for n in firsts.values())  # 333 expected, sd 18
+    orders = Counter()
+    for _ in range(3000):
+        items = [1, 2, 3]
+        fast_shuffle(rng, items)
+        assert sorted(items) == [1, 2, 3]
+        orders[tuple(items)] += 1
+    assert len(orders) == 6 and all(400 < n < 600 for n in orders.values())  # 500 expected, sd 20
+    with pytest.raises(ValueError):
+        fast_sample(rng, "ab", 3)

@@ -81,3 +81,40 @@ def test_difficulty_grows() -> None:
     def effort(d: int) -> float:
         return statistics.mean(p.metadata["effort"] for p in TASK.generate(30, seed=2, difficulty=d))
     assert effort(9) > effort(2)
+
+
+@pytest.mark.parametrize("premises,distractors", [(1, 0), (2, 1), (4, 1), (6, 2), (9, 3)])
+def test_shape_decision_matches_entails(premises: int, distractors: int) -> None:
+    """The cached per-shape decision used by the generator agrees with the general procedure."""
+    from rlvr.tasks.families.syllogisms import _FORMS, _LINK_CODES, _conclusions, _shape_statements
+
+    rng = random.Random(premises * 10 + distractors)
+    chain = premises + 1
+    terms = chain + (1 if distractors else 0)
+    decided_shapes = 0
+    for _ in range(150):
+        links = tuple(rng.choice(_LINK_CODES) for _ in range(premises))
+        extra = tuple(rng.randrange(4 * chain) for _ in range(distractors))
+        flipped = rng.random() < 0.5
+        statements = _shape_statements(links, extra, chain)
+        decided = _conclusions(links, extra, chain, flipped)
+        assert (decided is None) == (not satisfiable(statements, terms))
+        if decided is None:
+            continue
+        ends = [chain - 1, 0] if flipped else [0, chain - 1]
+        for form in _FORMS:
+            assert (form in decided[0]) == entails(statements, [form, *ends], terms)
+            assert (form in decided[0]) != (form in decided[1])
+        decided_shapes += 1
+    assert decided_shapes > 50
+
+
+def test_small_settings_sample_from_the_exact_table() -> None:
+    from rlvr.tasks.families.syllogisms import _shape_table
+
+    valid_draws, invalid_draws = _shape_table(2, 0)
+    assert valid_draws and invalid_draws
+    assert _shape_table(6, 2) is None  # too many draws to list; the generator redraws instead
+    for p in get("syllogisms", premises=2, distractors=0).generate(30, seed=4, difficulty=1):
+        meta = p.metadata
+        assert brute_entails(meta["premises"], meta["conclusion"], len(meta["terms"])) == (p.answer == "valid")

@@ -12,10 +12,22 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # A propagator narrows `dom` in place and returns the variables it changed,
 # or None when the constraint can no longer be satisfied.
 Propagator = Callable[[list[int]], "list[int] | None"]
+
+
+@lru_cache(maxsize=4096)
+def _patterns(lines: tuple[tuple[int, ...], ...]) -> frozenset[int]:
+    return frozenset(sum(v << i for i, v in enumerate(line)) for line in lines)
+
+
+@lru_cache(maxsize=1024)
+def _bit_rows(tuples: tuple[tuple[int, ...], ...]) -> tuple[tuple[tuple[int, ...], ...], dict]:
+    """A table as per-position value bits, with a memo of supports by domain state."""
+    return tuple(tuple(1 << v for v in t) for t in tuples), {}
 
 
 class NodeLimitReached(Exception):
@@ -195,11 +207,10 @@ class Model:
     def table(self, variables: Sequence[int], tuples: Sequence[Sequence[int]]) -> None:
         """The variables take one of the listed value tuples (generalised arc consistency)."""
         cells = list(variables)
-        rows = [tuple(1 << v for v in t) for t in tuples]
+        rows, memo = _bit_rows(tuple(map(tuple, tuples)))
         width = len(cells)
 
-        def propagate(dom: list[int]) -> list[int] | None:
-            current = [dom[var] for var in cells]
+        def supports(current: tuple[int, ...]) -> list[int]:
             support = [0] * width
             for row in rows:
                 for i in range(width):
@@ -208,6 +219,22 @@ class Model:
                 else:
                     for i in range(width):
                         support[i] |= row[i]
+            return support
+
+        big = len(rows) * width > 256
+
+        def propagate(dom: list[int]) -> list[int] | None:
+            current = tuple([dom[var] for var in cells])
+            if big:
+                # the same domains recur across searches and refinement rounds; the memo
+                # lives with the (cached) table, so every model using the table shares it
+                support = memo.get(current)
+                if support is None:
+                    if len(memo) > 4_000:
+                        memo.clear()
+                    support = memo[current] = supports(current)
+            else:
+                support = supports(current)
             changed = []
             for i, var in enumerate(cells):
                 narrowed = current[i] & support[i]
@@ -216,6 +243,54 @@ class Model:
                         return None
                     dom[var] = narrowed
                     changed.append(var)
+            return changed
+
+        self.add(cells, propagate)
+
+    def line_table(self, variables: Sequence[int], lines: Sequence[Sequence[int]]) -> None:
+        """0/1 variables that must spell one of `lines` (a table constraint on bit patterns).
+
+        Much faster than `table` for 0/1 lines: each allowed line is one integer, and a
+        line fits the current domains when it has no 1 where a 0 is forced and every
+        forced 1 set.
+        """
+        cells = list(variables)
+        patterns = _patterns(tuple(map(tuple, lines)))
+        width = len(cells)
+        every = (1 << width) - 1
+
+        def propagate(dom: list[int]) -> list[int] | None:
+            ones = zeros = 0
+            for i, var in enumerate(cells):
+                d = dom[var]
+                if d == 2:
+                    ones |= 1 << i
+                elif d == 1:
+                    zeros |= 1 << i
+            known = ones | zeros
+            if known == every:
+                return [] if ones in patterns else None
+            must, may = every, 0
+            for pattern in patterns:
+                if pattern & zeros or pattern & ones != ones:
+                    continue
+                must &= pattern
+                may |= pattern
+            if not may and must == every:
+                return None
+            changed = []
+            free = every & ~known
+            newly_one = must & free
+            newly_zero = free & ~may
+            if newly_one or newly_zero:
+                for i, var in enumerate(cells):
+                    bit = 1 << i
+                    if newly_one & bit:
+                        dom[var] = 2
+                        changed.append(var)
+                    elif newly_zero & bit:
+                        dom[var] = 1
+                        changed.append(var)
             return changed
 
         self.add(cells, propagate)

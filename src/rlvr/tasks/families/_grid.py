@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import random
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from rlvr.tasks.base import ANSWER_INSTRUCTION, Problem, Task, extract_answer
+from rlvr.tasks.base import ANSWER_INSTRUCTION, Problem, Task, TaskError, extract_answer
 from rlvr.verify.verdict import Reason, Verdict
 
 MAX_ANSWER_CHARS = 4096
@@ -213,7 +213,8 @@ def givens_violation(grid: Grid, givens: Sequence[Sequence[Any]], blank: Any = 0
 REGION_LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
-def grow_regions(height: int, width: int, seeds: Sequence[Sequence[tuple[int, int]]], rng: random.Random) -> list[list[int]]:
+def grow_regions(height: int, width: int, seeds: Sequence[Sequence[tuple[int, int]]],
+                 rng: random.Random) -> list[list[int]]:
     """Cover the grid with connected regions grown at random from the seed cell groups."""
     labels = [[-1] * width for _ in range(height)]
     for index, group in enumerate(seeds):
@@ -240,3 +241,33 @@ def grow_regions(height: int, width: int, seeds: Sequence[Sequence[tuple[int, in
 def region_text(labels: Sequence[Sequence[int]]) -> str:
     """A region map as letters, one row per line."""
     return format_grid([[REGION_LABELS[v] for v in row] for row in labels])
+
+
+def attempts(family: str, limit: int = 2000) -> Iterator[int]:
+    """Attempt numbers for a generate-and-retry loop, ending in a clear error instead of a hang."""
+    yield from range(limit)
+    raise TaskError(f"{family}: no puzzle found in {limit} attempts with these knobs; "
+                    "use a smaller size or the difficulty defaults")
+
+
+def move_to_neighbour_region(labels: list[list[int]], cells: Sequence[tuple[int, int]], rng: random.Random) -> bool:
+    """Hand one of `cells` to a neighbouring region, keeping every region connected.
+
+    Used to break a rival solution: a cell the rival uses but the gold does not joins a
+    region the rival already satisfies, so the rival overfills it while the gold is
+    unaffected. Returns False when no listed cell can move.
+    """
+    height, width = len(labels), len(labels[0])
+    order = list(cells)
+    rng.shuffle(order)
+    for r, c in order:
+        own = labels[r][c]
+        others = sorted({labels[nr][nc] for nr, nc in neighbours4(r, c, height, width)} - {own})
+        if not others:
+            continue
+        rest = {(rr, cc) for rr in range(height) for cc in range(width) if labels[rr][cc] == own} - {(r, c)}
+        if not rest or not connected(rest):
+            continue
+        labels[r][c] = rng.choice(others)
+        return True
+    return False

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from rlvr.tasks.base import TaskError, extract_answer
 from rlvr.verify.verdict import Reason, Verdict
 
 MAX_ANSWER_CHARS = 4096
+T = TypeVar("T")
 _INT = re.compile(r"[+-]?[0-9]{1,30}")
 _TRAILING_PUNCT = ".;!"
 
@@ -120,3 +123,43 @@ def require(condition: bool, message: str) -> None:
     """Reject a knob setting (from `tasks.get(name, knob=...)`) that the generator cannot honour."""
     if not condition:
         raise TaskError(message)
+
+
+class CachedConfig:
+    """Mixin for a `Task` whose Config is a frozen dataclass: resolve it once per difficulty.
+
+    Resolving with knob overrides rebuilds the dataclass (and re-runs its checks) on every
+    item, which costs more than some families spend making the item; the result depends
+    only on the difficulty and the overrides fixed at construction, so it is reused.
+    Invalid difficulties are not cached, so they raise on every call.
+    """
+
+    def resolved_config(self, difficulty: int) -> Any:
+        cache: dict[int, Any] = self.__dict__.setdefault("_resolved_configs", {})
+        config = cache.get(difficulty) if type(difficulty) is int else None
+        if config is None:
+            config = super().resolved_config(difficulty)  # type: ignore[misc]
+            cache[difficulty] = config
+        return config
+
+
+# Fast draws for families whose whole item costs a few microseconds. `int(random() * n)` has
+# the odds of `randrange(n)` up to 2**-53 for any n below 2**53, at a fraction of the cost.
+def fast_sample(rng: random.Random, population: Sequence[T], k: int) -> list[T]:
+    """`k` distinct entries of `population` in random order (a partial Fisher-Yates shuffle)."""
+    pool = list(population)
+    if not 0 <= k <= len(pool):
+        raise ValueError(f"cannot sample {k} of {len(pool)} entries")
+    draw, size = rng.random, len(pool)
+    for i in range(k):
+        j = i + int(draw() * (size - i))
+        pool[i], pool[j] = pool[j], pool[i]
+    return pool[:k]
+
+
+def fast_shuffle(rng: random.Random, items: list[Any]) -> None:
+    """Shuffle `items` in place (Fisher-Yates)."""
+    draw = rng.random
+    for i in range(len(items) - 1, 0, -1):
+        j = int(draw() * (i + 1))
+        items[i], items[j] = items[j], items[i]

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 
-from rlvr.tasks.base import Problem, register
+from rlvr.tasks.base import Problem, TaskError, register
 from rlvr.tasks.families._csp import Model, refine_until_unique
-from rlvr.tasks.families._grid import Grid, GridTask, answer_block, format_grid, read_symbol_cell
+from rlvr.tasks.families._grid import Grid, GridTask, answer_block, attempts, format_grid, read_symbol_cell
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def _model(n: int, givens: list[tuple[int, int, int]]) -> Model:
     # Each line is a table of the balanced lines with no three in a row: exact
     # per-line reasoning, and few of them (34 for a 10-cell line).
     for line in rows + cols:
-        model.table(line, _valid_lines(n))
+        model.line_table(line, _valid_lines(n))
     model.accept_if(lambda solution: _distinct_lines(n, solution))
     for r, c, v in givens:
         model.fix(r * n + c, v)
@@ -55,27 +55,28 @@ class Binairo(GridTask):
     """Takuzu with a unique solution on an even-sized square grid."""
 
     name = "binairo"
-    description = "Fill a Binairo (Takuzu) grid with 0s and 1s: balanced lines, no three equal in a row, no repeated lines."
+    description = ("Fill a Binairo (Takuzu) grid with 0s and 1s: balanced lines, no three equal in a row, "
+                   "no repeated lines.")
     answer_format = "the completed grid, one row per line, 0s and 1s separated by single spaces"
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
-        size = (4, 6, 6, 6, 8, 8, 8, 10, 10, 12)[difficulty - 1]
-        extra = (10, 20, 10, 0, 10, 5, 0, 5, 0, 0)[difficulty - 1]
+        size = (4, 6, 6, 6, 8, 8, 8, 8, 10, 10)[difficulty - 1]
+        extra = (20, 15, 10, 10, 10, 5, 5, 0, 0, 0)[difficulty - 1]
         return Config(size=size, extra_givens_percent=extra)
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size
         if n % 2 or not 4 <= n <= 14:
-            raise ValueError("binairo size must be even, 4..14")
-        while True:
+            raise TaskError("binairo size must be even, 4..14")
+        for _ in attempts(self.name):
             found = _model(n, []).solve(limit=1, node_limit=2_000, rng=rng).solutions
             if not found:
                 continue
             target = found[0]
             pool = [(i // n, i % n, v) for i, v in enumerate(target)]
             start = rng.sample(pool, len(pool) * config.extra_givens_percent // 100)
-            result = refine_until_unique(lambda clues: _model(n, clues).solve(limit=2, node_limit=3_000, rng=rng),
+            result = refine_until_unique(lambda clues: _model(n, clues).solve(limit=2, node_limit=400, rng=rng),
                                          target, start, pool,
                                          lambda clue, other: other[clue[0] * n + clue[1]] != clue[2], rng)
             if result is not None:

@@ -29,8 +29,13 @@ class DyckErrorConfig:
 
 
 def _break(rng: random.Random, text: str, types: int) -> str:
-    """`text` with one closer retyped, or an extra closer where nothing is open."""
+    """`text` with one closer retyped, or an extra closer where nothing is open.
+
+    The error goes in the last two thirds where possible, so finding it needs a real scan.
+    """
+    late = len(text) // 3
     closers = [i for i, ch in enumerate(text) if ch in CLOSERS]
+    closers = [i for i in closers if i >= late] or closers
     if types > 1 and closers and rng.random() < 0.75:
         i = rng.choice(closers)
         options = [c for c in CLOSERS[:types] if c != text[i]]
@@ -41,7 +46,7 @@ def _break(rng: random.Random, text: str, types: int) -> str:
         depth += 1 if ch in PAIRS else -1
         if depth == 0:
             zero_points.append(i)
-    at = rng.choice(zero_points)
+    at = rng.choice([p for p in zero_points if p >= late] or zero_points)
     return text[:at] + rng.choice(CLOSERS[:types]) + text[at:]
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rlvr.tasks.base import ANSWER_INSTRUCTION, Problem, Task, register
-from rlvr.tasks.families._kit import invalid, lerp, require, take_answer, valid, violation
+from rlvr.tasks.families._kit import CachedConfig, invalid, lerp, require, take_answer, valid, violation
 from rlvr.tasks.families.maze import MOVES, parse_moves
 from rlvr.verify.verdict import Verdict
 
@@ -99,9 +100,35 @@ _NEIGHBOURS = [
     for i in range(9)
 ]
 
+# _STEPS[blank][last] = the blank moves allowed from `blank` after move `last` (index into
+# _MOVE_ORDER, 4 = none yet), never undoing the last one: (letter, index, cell swapped with).
+_MOVE_ORDER = "UDLR"
+_STEPS = [
+    [tuple((m, _MOVE_ORDER.index(m), other) for m, other in _NEIGHBOURS[blank]
+           if last == 4 or m != _INVERSE[_MOVE_ORDER[last]])
+     for last in range(5)]
+    for blank in range(9)
+]
+_CELL_TEXT = "_12345678"
+_GOAL_CODE = sum(v << 4 * i for i, v in enumerate(_GOAL))
+_BOARD = "  {} {} {}\n  {} {} {}\n  {} {} {}"
+_GOAL_TEXT = _BOARD.format(*[_CELL_TEXT[v] for v in _GOAL])
+_MOVE_TEXT = [[f"{_PEGS[a]}->{_PEGS[b]}" for b in range(3)] for a in range(3)]
+
+
+@lru_cache(maxsize=8192)  # 3**disks positions x 3 targets: 729 at 5 disks, 6,561 at 7
+def _hanoi_text(position: tuple[int, ...], target: int) -> tuple[int, str, str]:
+    """(optimal move count, optimal move list, peg layout) for a position, computed once per position."""
+    n = len(position)
+    plan = hanoi_plan(list(position), target)
+    pegs = [[d + 1 for d in range(n - 1, -1, -1) if position[d] == p] for p in range(3)]
+    layout = "\n".join(f"  peg {_PEGS[p]}: " + (" ".join(map(str, pegs[p])) if pegs[p] else "(empty)")
+                       for p in range(3))
+    return len(plan), ", ".join([_MOVE_TEXT[a][b] for a, b in plan]), layout
+
 
 @register
-class HanoiSliding(Task):
+class HanoiSliding(CachedConfig, Task):
     """Replayed planning puzzles: Tower of Hanoi (optimal length) and the 8-puzzle (move limit)."""
 
     name = "hanoi_sliding"
@@ -120,19 +147,16 @@ class HanoiSliding(Task):
 
     def _hanoi(self, rng: random.Random, config: Config) -> tuple[str, str, dict[str, Any]]:
         n = config.disks
-        target = rng.randrange(3)
+        draw = rng.random  # int(random() * n) draws: see _kit.fast_sample
+        target = int(draw() * 3)
         while True:
             if config.random_start:
-                position = [rng.randrange(3) for _ in range(n)]
+                position = tuple([int(draw() * 3) for _ in range(n)])
             else:
-                position = [rng.choice([p for p in range(3) if p != target])] * n
-            plan = hanoi_plan(position, target)
-            if plan:
+                position = ((target + 1 + int(draw() * 2)) % 3,) * n
+            optimal, answer, layout = _hanoi_text(position, target)
+            if optimal:
                 break
-        pegs = [[d + 1 for d in range(n - 1, -1, -1) if position[d] == p] for p in range(3)]
-        layout = "\n".join(f"  peg {_PEGS[p]}: " + (" ".join(map(str, pegs[p])) if pegs[p] else "(empty)")
-                           for p in range(3))
-        answer = ", ".join(f"{_PEGS[a]}->{_PEGS[b]}" for a, b in plan)
         prompt = (
             f"Tower of Hanoi with {n} disks (1 is the smallest). Each peg is listed from bottom to top:\n{layout}\n\n"
             f"Move all disks onto peg {_PEGS[target]}. Move one top disk at a time and never put a larger disk on "
@@ -140,44 +164,44 @@ class HanoiSliding(Task):
             "one).\nGive the moves separated by commas, e.g. <answer>A->B, C->A</answer> (a format example "
             "only).\n" + ANSWER_INSTRUCTION
         )
-        metadata = {"puzzle": "hanoi", "position": position, "target": target, "optimal": len(plan),
-                    "effort": len(plan)}
+        metadata = {"puzzle": "hanoi", "position": list(position), "target": target, "optimal": optimal,
+                    "effort": optimal}
         return prompt, answer, metadata
 
     def _sliding(self, rng: random.Random, config: Config) -> tuple[str, str, dict[str, Any]]:
+        draw = rng.random  # int(random() * n) draws: see _kit.fast_sample
         while True:
-            cells = list(_GOAL)
-            blank = cells.index(0)
-            seen = [_GOAL]
+            # A board is packed 4 bits per cell (cell i at bits 4i..4i+3) so a move is two shifts
+            # and the visited-state lookups hash one int.
+            board, blank = _GOAL_CODE, _GOAL.index(0)
+            # The scramble with its loops erased as it goes: states[i] is reached from the goal by
+            # moves[:i], and returning to a visited state cuts the walk back to it.
+            states = [board]
+            index = {board: 0}
             moves: list[str] = []
+            last = 4
             for _ in range(config.scramble):
-                options = [(m, other) for m, other in _NEIGHBOURS[blank] if not moves or m != _INVERSE[moves[-1]]]
-                move, other = rng.choice(options)
-                cells[blank], cells[other] = cells[other], 0
+                options = _STEPS[blank][last]
+                move, last, other = options[int(draw() * len(options))]
+                tile = board >> 4 * other & 15
+                board += (tile << 4 * blank) - (tile << 4 * other)
                 blank = other
-                moves.append(move)
-                seen.append(tuple(cells))
-            # Undo the scramble, cutting out any loop (a state visited twice) along the way.
-            path_states = seen[::-1]
-            index = {path_states[0]: 0}
-            states = [path_states[0]]
-            plan: list[str] = []
-            for move, state in zip((_INVERSE[m] for m in reversed(moves)), path_states[1:]):
-                if state in index:
-                    cut = index[state]
-                    for dropped in states[cut + 1:]:
-                        del index[dropped]
-                    states = states[:cut + 1]
-                    plan = plan[:cut]
+                seen_at = index.get(board)
+                if seen_at is None:
+                    index[board] = len(states)
+                    states.append(board)
+                    moves.append(move)
                 else:
-                    index[state] = len(states)
-                    states.append(state)
-                    plan.append(move)
-            if plan:
+                    for dropped in states[seen_at + 1:]:
+                        del index[dropped]
+                    del states[seen_at + 1:]
+                    del moves[seen_at:]
+            if moves:
                 break
-        start = path_states[0]
-        rows = "\n".join("  " + " ".join(str(v) if v else "_" for v in start[r * 3:r * 3 + 3]) for r in range(3))
-        goal = "\n".join("  " + " ".join(str(v) if v else "_" for v in _GOAL[r * 3:r * 3 + 3]) for r in range(3))
+        start = tuple([board >> 4 * i & 15 for i in range(9)])
+        plan = [_INVERSE[m] for m in reversed(moves)]
+        rows = _BOARD.format(*[_CELL_TEXT[v] for v in start])
+        goal = _GOAL_TEXT
         prompt = (
             f"Sliding puzzle. '_' is the blank. Start:\n{rows}\nGoal:\n{goal}\n\n"
             "A move slides the blank one step up (U), down (D), left (L) or right (R), swapping it with that tile. "

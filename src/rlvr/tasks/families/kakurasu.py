@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 
-from rlvr.tasks.base import Problem, register
+from rlvr.tasks.base import Problem, TaskError, register
 from rlvr.tasks.families._csp import Model, refine_until_unique
-from rlvr.tasks.families._grid import Grid, GridTask, answer_block, format_grid, read_symbol_cell
+from rlvr.tasks.families._grid import Grid, GridTask, answer_block, attempts, format_grid, read_symbol_cell
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,9 @@ def _model(n: int, row_sums: list[int], col_sums: list[int], givens: list[tuple[
     # cheap because few of the 2^n shadings share a sum.
     model = Model([3] * (n * n))
     for r in range(n):
-        model.table([r * n + c for c in range(n)], _lines_with_sum(n, row_sums[r]))
+        model.line_table([r * n + c for c in range(n)], _lines_with_sum(n, row_sums[r]))
     for c in range(n):
-        model.table([r * n + c for r in range(n)], _lines_with_sum(n, col_sums[c]))
+        model.line_table([r * n + c for r in range(n)], _lines_with_sum(n, col_sums[c]))
     for r, c, v in givens:
         model.fix(r * n + c, v)
     return model
@@ -49,18 +49,19 @@ class Kakurasu(GridTask):
     """Kakurasu on an n x n grid with weighted row/column sums (and givens where needed)."""
 
     name = "kakurasu"
-    description = "Shade cells of a Kakurasu grid so each row and column's weighted sum of shaded cells matches its clue."
+    description = ("Shade cells of a Kakurasu grid so each row and column's weighted sum of shaded cells "
+                   "matches its clue.")
     answer_format = "the grid, one row per line, 1 for a shaded cell and 0 for an empty one, separated by spaces"
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
-        return Config(size=(4, 4, 5, 5, 6, 6, 7, 7, 8, 8)[difficulty - 1], shaded_percent=45 + (difficulty % 2) * 5)
+        return Config(size=(4, 4, 5, 5, 6, 6, 7, 7, 8, 8)[difficulty - 1], shaded_percent=50)
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size
         if not 2 <= n <= 12:
-            raise ValueError("kakurasu size must be 2..12")
-        while True:
+            raise TaskError("kakurasu size must be 2..12")
+        for _ in attempts(self.name):
             target = [1 if rng.random() * 100 < config.shaded_percent else 0 for _ in range(n * n)]
             row_sums = [sum((c + 1) * target[r * n + c] for c in range(n)) for r in range(n)]
             col_sums = [sum((r + 1) * target[r * n + c] for r in range(n)) for c in range(n)]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from rlvr.tasks.base import Problem, register
+from rlvr.tasks.base import Problem, TaskError, register
 from rlvr.tasks.families._csp import Model, refine_until_unique
-from rlvr.tasks.families._grid import Grid, GridFormatError, GridTask, answer_block, format_grid, neighbours4
+from rlvr.tasks.families._grid import Grid, GridFormatError, GridTask, answer_block, attempts, format_grid, neighbours4
 
 BULB, EMPTY, BLACK = 1, 0, -1
 
@@ -67,7 +67,8 @@ class LightUp(GridTask):
     """Akari with a unique solution: bulbs light their row and column up to a black cell."""
 
     name = "light_up"
-    description = "Place light bulbs on a Light Up (Akari) grid so every white cell is lit and no two bulbs see each other."
+    description = ("Place light bulbs on a Light Up (Akari) grid so every white cell is lit "
+                   "and no two bulbs see each other.")
     answer_format = "the grid, one row per line: 'L' for a bulb, '.' for an empty white cell, '#' for a black cell"
     Config = Config
 
@@ -77,8 +78,8 @@ class LightUp(GridTask):
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size
         if not 3 <= n <= 15:
-            raise ValueError("light_up size must be 3..15")
-        while True:
+            raise TaskError("light_up size must be 3..15")
+        for _ in attempts(self.name):
             black = [[rng.random() * 100 < config.black_percent for _ in range(n)] for _ in range(n)]
             runs = segments(black)
             lit_by: dict[tuple[int, int], list] = {}
@@ -193,7 +194,8 @@ class LightUp(GridTask):
         for run in segments(black):
             count = sum(grid[r][c] == BULB for r, c in run)
             if count > 1:
-                return f"two bulbs see each other along the run starting at (row {run[0][0] + 1}, column {run[0][1] + 1})"
+                r, c = run[0]
+                return f"two bulbs see each other along the run starting at (row {r + 1}, column {c + 1})"
             if count:
                 lit.update(run)
         for r in range(n):

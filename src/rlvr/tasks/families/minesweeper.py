@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from rlvr.tasks.base import Problem, register
+from rlvr.tasks.base import Problem, TaskError, register
 from rlvr.tasks.families._csp import Model, refine_until_unique
-from rlvr.tasks.families._grid import Grid, GridTask, answer_block, format_grid, neighbours8, read_symbol_cell
+from rlvr.tasks.families._grid import Grid, GridTask, answer_block, attempts, format_grid, neighbours8, read_symbol_cell
 
 MINE, SAFE = "*", "."
 
@@ -53,8 +53,8 @@ class Minesweeper(GridTask):
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         h, w, m = config.height, config.width, config.mines
         if not (2 <= h <= 20 and 2 <= w <= 20 and 1 <= m < h * w):
-            raise ValueError("minesweeper needs 2..20 rows and columns and 1 <= mines < cells")
-        while True:
+            raise TaskError("minesweeper needs 2..20 rows and columns and 1 <= mines < cells")
+        for _ in attempts(self.name):
             mine_cells = set(rng.sample(range(h * w), m))
             target = [1 if i in mine_cells else 0 for i in range(h * w)]
             numbers = {}
@@ -91,7 +91,8 @@ class Minesweeper(GridTask):
             "fits all the numbers and the mine count; find it.\n\n"
             f"{format_grid(board)}\n\n"
             + answer_block("the whole board, one row per line, '*' for a mine and '.' for a safe cell "
-                           "(revealed cells included), cells separated by single spaces.", "* .\n. .")
+                           "(revealed cells included; a revealed cell may also be written as its number), "
+                           "cells separated by single spaces.", "* .\n. .")
         )
         metadata = {"height": h, "width": w, "mines": m, "board": board,
                     "hidden": hidden, "effort": hidden + nodes}
@@ -101,7 +102,8 @@ class Minesweeper(GridTask):
         return problem.metadata["height"], problem.metadata["width"]
 
     def read_cell(self, token: str, problem: Problem) -> int:
-        return read_symbol_cell(token, {"*": 1, ".": 0})
+        # a revealed cell copied as its number is unambiguous, so it reads as safe
+        return read_symbol_cell(token, {"*": 1, ".": 0, **{str(k): 0 for k in range(9)}})
 
     def symbols(self, problem: Problem) -> list[str]:
         return [MINE, SAFE]

@@ -16,7 +16,8 @@ from typing import Any
 
 from rlvr.tasks.base import ANSWER_INSTRUCTION, Problem, Task, register
 from rlvr.tasks.families._kit import (
-    PEOPLE, check_choice, check_int, invalid, lerp, other_choice, other_int, require, take_answer, valid, violation,
+    PEOPLE, CachedConfig, check_choice, check_int, fast_sample, fast_shuffle, invalid, lerp, other_choice,
+    other_int, require, take_answer, valid, violation,
 )
 from rlvr.verify.verdict import Verdict
 
@@ -60,7 +61,7 @@ def _ancestors(parent: list[int], node: int) -> list[int]:
 
 
 @register
-class SpatialRelations(Task):
+class SpatialRelations(CachedConfig, Task):
     """Distances in road networks and relations in reporting trees."""
 
     name = "spatial_relations"
@@ -80,24 +81,36 @@ class SpatialRelations(Task):
 
     def _graph(self, rng: random.Random, config: Config) -> tuple[str, str, dict[str, Any]]:
         n = min(config.nodes, len(_TOWNS))
-        towns = rng.sample(_TOWNS, n)
-        edges = {tuple(sorted((i, rng.randrange(i)))) for i in range(1, n)}
+        draw = rng.random  # int(random() * n) draws: see _kit.fast_sample
+        towns = fast_sample(rng, _TOWNS, n)
+        # A random recursive tree keeps every town reachable; extra roads add cycles.
+        edges = [(int(draw() * i), i) for i in range(1, n)]
+        known = set(edges)
         for _ in range(config.extra_edges):
-            a, b = rng.sample(range(n), 2)
-            edges.add(tuple(sorted((a, b))))
+            a, b = int(draw() * n), int(draw() * (n - 1))
+            edge = (a, b + 1) if b >= a else (b, a)  # b skips a, so the two ends differ
+            if edge not in known:
+                known.add(edge)
+                edges.append(edge)
         adjacency: dict[int, list[int]] = {i: [] for i in range(n)}
         for a, b in edges:
             adjacency[a].append(b)
             adjacency[b].append(a)
-        listing = sorted(edges, key=lambda e: rng.random())
-        roads = "\n".join(f"- {towns[a]} - {towns[b]}" for a, b in listing)
-        source = rng.randrange(n)
+        listing = edges[:]
+        fast_shuffle(rng, listing)
+        roads = "\n".join([f"- {towns[a]} - {towns[b]}" for a, b in listing])
+        source = int(draw() * n)
         dist = bfs(adjacency, source)
-        roll = rng.random()
+        roll = draw()
         meta: dict[str, Any] = {}
         if roll < 0.6:
-            target = max(range(n), key=lambda t: (dist[t], rng.random())) if rng.random() < 0.5 else rng.choice(
-                [t for t in range(n) if t != source])
+            if draw() < 0.5:  # one of the farthest towns
+                farthest = max(dist.values())
+                ends = [t for t in range(n) if dist[t] == farthest]
+                target = ends[int(draw() * len(ends))]
+            else:  # any other town
+                target = int(draw() * (n - 1))
+                target += target >= source
         if roll < 0.35:
             question = (f"What is the smallest number of roads needed to travel from {towns[source]} to "
                         f"{towns[target]}? Give an integer, e.g. <answer>5</answer>")
@@ -106,8 +119,8 @@ class SpatialRelations(Task):
             route = [target]
             while route[-1] != source:
                 here = route[-1]
-                route.append(next(t for t in sorted(adjacency[here]) if dist.get(t) == dist[here] - 1))
-            value, kind = " > ".join(towns[t] for t in reversed(route)), "route"
+                route.append(min(t for t in adjacency[here] if dist[t] == dist[here] - 1))
+            value, kind = " > ".join([towns[t] for t in reversed(route)]), "route"
             example = f"{towns[source]} > {towns[(source + 1) % n]}"
             question = (f"Give a shortest route (fewest roads) from {towns[source]} to {towns[target]}: every town "
                         f"on the way, in order, separated by '>'. Any shortest route is accepted, e.g. "
@@ -115,8 +128,8 @@ class SpatialRelations(Task):
             meta = {"towns": towns, "roads": [list(e) for e in sorted(edges)], "source": source,
                     "target": target, "distance": dist[target]}
         else:
-            radius = rng.randint(1, 3)
-            value = sum(1 for t, d in dist.items() if 0 < d <= radius)
+            radius = 1 + int(draw() * 3)
+            value = sum(1 for d in dist.values() if 0 < d <= radius)
             question = (f"How many towns other than {towns[source]} can be reached from {towns[source]} using at "
                         f"most {radius} road{'s' if radius > 1 else ''}? Give an integer, e.g. <answer>5</answer>")
             kind = "count"
@@ -128,13 +141,22 @@ class SpatialRelations(Task):
 
     def _tree(self, rng: random.Random, config: Config) -> tuple[str, str, dict[str, Any]]:
         n = min(config.nodes, len(PEOPLE))
-        names = rng.sample(PEOPLE, n)
-        parent = [-1] + [rng.randrange(max(0, i - 4), i) for i in range(1, n)]
+        draw = rng.random  # int(random() * n) draws: see _kit.fast_sample
+        names = fast_sample(rng, PEOPLE, n)
+        # Everyone's manager is one of the (up to) four people listed just before them, so parent[i] < i.
+        parent = [-1] + [i - 1 - int(draw() * min(i, 4)) for i in range(1, n)]
+        depth = [0] * n
+        for i in range(1, n):
+            depth[i] = depth[parent[i]] + 1
         lines = [f"- {names[parent[i]]} manages {names[i]}." for i in range(1, n)]
-        rng.shuffle(lines)
-        roll = rng.random()
+        fast_shuffle(rng, lines)
+        roll = draw()
         if roll < 0.35:
-            a, b = rng.sample(range(1, n), 2) if n > 2 else (0, 1)
+            if n > 2:
+                a, b = 1 + int(draw() * (n - 1)), 1 + int(draw() * (n - 2))
+                b += b >= a  # b skips a, so the two people differ
+            else:
+                a, b = 0, 1
             chain_a = [a] + _ancestors(parent, a)
             chain_b = set([b] + _ancestors(parent, b))
             common = next(x for x in chain_a if x in chain_b)
@@ -142,17 +164,23 @@ class SpatialRelations(Task):
                         f"also {names[b]} or above {names[b]}? Give the name, e.g. <answer>{names[0]}</answer>")
             answer, kind, options = names[common], "name", names
         elif roll < 0.65:
-            a = rng.randrange(n)
-            below = sum(1 for i in range(n) if a in _ancestors(parent, i))
+            a = int(draw() * n)
+            team = [1] * n  # team[i]: i and everyone below i; children come after parents
+            for i in range(n - 1, 0, -1):
+                team[parent[i]] += team[i]
             question = (f"How many people does {names[a]} manage directly or indirectly (everyone below them "
                         "in the hierarchy)? Give an integer, e.g. <answer>5</answer>")
-            answer, kind, options = str(below), "count", []
+            answer, kind, options = str(team[a] - 1), "count", []
         else:
-            b = rng.randrange(1, n)
+            b = 1 + int(draw() * (n - 1))
+            managers = _ancestors(parent, b)
             # Half the time ask about a true manager, so yes and no are balanced.
-            a = rng.choice(_ancestors(parent, b)) if rng.random() < 0.5 else rng.choice(
-                [i for i in range(n) if i != b])
-            above = a in _ancestors(parent, b)
+            if draw() < 0.5:
+                a = managers[int(draw() * len(managers))]
+            else:
+                a = int(draw() * (n - 1))
+                a += a >= b
+            above = a in managers
             question = (f"Is {names[a]} above {names[b]} in the hierarchy (a manager of {names[b]}, directly or "
                         "through others)? Answer yes or no, e.g. <answer>no</answer>")
             answer, kind, options = ("yes" if above else "no"), "yesno", ["yes", "no"]
@@ -161,8 +189,7 @@ class SpatialRelations(Task):
             + "\n".join(lines) + "\n\n" + question + " (a format example only).\n"
             + ANSWER_INSTRUCTION
         )
-        return prompt, answer, {"question_kind": kind, "options": options, "effort": n + max(
-            len(_ancestors(parent, i)) for i in range(n))}
+        return prompt, answer, {"question_kind": kind, "options": options, "effort": n + max(depth)}
 
     def check(self, problem: Problem, response: str) -> Verdict:
         if problem.metadata["question_kind"] == "route":

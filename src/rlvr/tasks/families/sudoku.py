@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from rlvr.tasks.base import Problem, register
+from rlvr.tasks.base import Problem, TaskError, register
 from rlvr.tasks.families._csp import NodeLimitReached
 from rlvr.tasks.families._grid import (
     Grid,
@@ -171,7 +171,7 @@ class Sudoku(GridTask):
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         if config.size not in BOXES:
-            raise ValueError(f"sudoku size must be one of {sorted(BOXES)}, got {config.size}")
+            raise TaskError(f"sudoku size must be one of {sorted(BOXES)}, got {config.size}")
         n = config.size
         puzzle, solution, nodes = generate(rng, n, min(config.blanks, n * n))
         givens = [puzzle[r * n:(r + 1) * n] for r in range(n)]

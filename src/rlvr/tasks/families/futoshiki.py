@@ -1,0 +1,155 @@
+"""Futoshiki: a latin square with inequality signs between neighbours; unique solution.
+
+Clues (signs and given digits) are added one at a time, each chosen to rule out a
+rival square the solver found, until the gold is the only solution. The check is by
+the rules, which on a unique puzzle agrees with the gold.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rlvr.tasks.base import Problem, TaskError, register
+from rlvr.tasks.families._csp import Model, refine_until_unique
+from rlvr.tasks.families._grid import (
+    Grid,
+    GridTask,
+    answer_block,
+    attempts,
+    format_grid,
+    latin_violation,
+    read_int_cell,
+)
+from rlvr.tasks.families._latin import latin_model, random_latin
+
+
+@dataclass(frozen=True)
+class Config:
+    size: int
+    given_percent: int
+
+
+@lru_cache(maxsize=None)
+def _ordered_pairs(n: int) -> tuple[tuple[int, int], ...]:
+    return tuple((a, b) for a in range(1, n + 1) for b in range(a + 1, n + 1))
+
+
+def _model(n: int, clues: list[tuple]) -> Model:
+    model = latin_model(n)
+    for clue in clues:
+        if clue[0] == "given":
+            _, r, c, v = clue
+            model.fix(r * n + c, v)
+        else:
+            _, small, big = clue
+            model.table([small, big], _ordered_pairs(n))
+    return model
+
+
+def _text(n: int, board: list[list[str]], clues: list[tuple]) -> str:
+    """Cells on even text rows/columns, signs between them."""
+    height, width = 2 * n - 1, 2 * n - 1
+    canvas = [[" "] * width for _ in range(height)]
+    for r in range(n):
+        for c in range(n):
+            canvas[2 * r][2 * c] = board[r][c]
+    for clue in clues:
+        if clue[0] != "less":
+            continue
+        (r1, c1), (r2, c2) = divmod(clue[1], n), divmod(clue[2], n)
+        if r1 == r2:
+            left = min(c1, c2)
+            canvas[2 * r1][2 * left + 1] = "<" if c1 == left else ">"
+        else:
+            top = min(r1, r2)
+            canvas[2 * top + 1][2 * c1] = "^" if r1 == top else "v"
+    return "\n".join("".join(row).rstrip() for row in canvas)
+
+
+@register
+class Futoshiki(GridTask):
+    """Futoshiki on an n x n grid (4..8) with '<', '>', '^', 'v' signs and a few givens."""
+
+    name = "futoshiki"
+    description = "Fill a Futoshiki grid with 1..n so rows and columns are permutations and every inequality holds."
+    answer_format = "the completed grid, one row per line, numbers separated by single spaces"
+    Config = Config
+
+    def config_for(self, difficulty: int) -> Config:
+        size = (4, 4, 5, 5, 5, 6, 6, 6, 7, 7)[difficulty - 1]
+        return Config(size=size, given_percent=(30, 25, 20, 15, 10, 10, 5, 5, 5, 0)[difficulty - 1])
+
+    def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
+        n = config.size
+        if not 3 <= n <= 9:
+            raise TaskError("futoshiki size must be 3..9")
+        for _ in attempts(self.name):
+            target = random_latin(n, rng)
+            signs = []
+            for r in range(n):
+                for c in range(n):
+                    i = r * n + c
+                    for j in ([i + 1] if c + 1 < n else []) + ([i + n] if r + 1 < n else []):
+                        signs.append(("less", i, j) if target[i] < target[j] else ("less", j, i))
+            givens = [("given", i // n, i % n, v) for i, v in enumerate(target)]
+            start = rng.sample(givens, n * n * config.given_percent // 100)
+            pool = signs * 3 + givens  # signs are preferred: three chances each
+
+            def breaks(clue: tuple, other: list[int]) -> bool:
+                if clue[0] == "given":
+                    return other[clue[1] * n + clue[2]] != clue[3]
+                return other[clue[1]] > other[clue[2]]
+
+            result = refine_until_unique(lambda clues: _model(n, clues).solve(limit=2, node_limit=3_000),
+                                         target, start, list(dict.fromkeys(pool)), breaks, rng)
+            if result is not None:
+                break
+        clues, nodes = result
+        board = [["_"] * n for _ in range(n)]
+        for clue in clues:
+            if clue[0] == "given":
+                board[clue[1]][clue[2]] = str(clue[3])
+        prompt = (
+            f"Solve this {n}x{n} Futoshiki puzzle. Fill every '_' with a number from 1 to {n} so that each row and "
+            f"each column contains every number from 1 to {n} exactly once. Between two cells in a row, '<' or '>' "
+            "says which is smaller; between two cells in a column, '^' means the upper cell is smaller and 'v' means "
+            "the upper cell is larger. Cells sit on the odd-numbered text lines; the line between two grid rows "
+            "holds the vertical signs (it is blank when there are none). Given numbers stay as they are. "
+            "The puzzle has exactly one solution.\n\n"
+            f"{_text(n, board, clues)}\n\n"
+            + answer_block("the completed grid without the signs, one row per line, numbers separated by single "
+                           "spaces.", "1 2\n2 1")
+        )
+        answer = format_grid([target[r * n:(r + 1) * n] for r in range(n)])
+        relations = [[clue[1], clue[2]] for clue in clues if clue[0] == "less"]
+        blanks = sum(row.count("_") for row in board)
+        metadata = {"size": n, "board": board, "less": relations, "effort": blanks + nodes}
+        return prompt, answer, metadata
+
+    def shape(self, problem: Problem) -> tuple[int, int]:
+        n = problem.metadata["size"]
+        return n, n
+
+    def read_cell(self, token: str, problem: Problem) -> int:
+        return read_int_cell(token, 1, problem.metadata["size"])
+
+    def symbols(self, problem: Problem) -> list[str]:
+        return [str(v) for v in range(1, problem.metadata["size"] + 1)]
+
+    def violation(self, problem: Problem, grid: Grid) -> str | None:
+        n = problem.metadata["size"]
+        for r, row in enumerate(problem.metadata["board"]):
+            for c, cell in enumerate(row):
+                if cell != "_" and grid[r][c] != int(cell):
+                    return f"cell (row {r + 1}, column {c + 1}) must keep its given {cell}"
+        broken = latin_violation(grid, n)
+        if broken:
+            return broken
+        for small, big in problem.metadata["less"]:
+            (r1, c1), (r2, c2) = divmod(small, n), divmod(big, n)
+            if grid[r1][c1] >= grid[r2][c2]:
+                return (f"cell (row {r1 + 1}, column {c1 + 1}) must be smaller than "
+                        f"cell (row {r2 + 1}, column {c2 + 1})")
+        return None

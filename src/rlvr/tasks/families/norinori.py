@@ -1,0 +1,168 @@
+"""Norinori: shade two cells per region so the shaded cells form separate dominoes.
+
+Dominoes are placed first, then regions are grown from them; a layout that allows
+another shading is regrown a few times, and as a last resort shaded cells of the gold
+are revealed. So every puzzle has one solution; the check is by the rules all the same.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from rlvr.tasks.base import Problem, TaskError, register
+from rlvr.tasks.families._csp import Model, refine_until_unique
+from rlvr.tasks.families._grid import (
+    REGION_LABELS,
+    Grid,
+    GridTask,
+    answer_block,
+    format_grid,
+    grow_regions,
+    neighbours4,
+    read_symbol_cell,
+    region_text,
+)
+
+SHADED, EMPTY = "#", "."
+
+
+@dataclass(frozen=True)
+class Config:
+    size: int
+    regrows: int
+
+
+def _pair_rule(cell: int, around: list[int]):
+    """A shaded `cell` has exactly one shaded orthogonal neighbour."""
+
+    def propagate(dom: list[int]) -> list[int] | None:
+        ones = sum(1 for v in around if dom[v] == 2)
+        free = [v for v in around if dom[v] == 3]
+        if dom[cell] == 2:
+            if ones > 1 or ones + len(free) < 1:
+                return None
+            if ones == 1 and free:
+                for v in free:
+                    dom[v] = 1
+                return free
+            if ones == 0 and len(free) == 1:
+                dom[free[0]] = 2
+                return free
+        elif dom[cell] == 3 and (ones > 1 or ones + len(free) == 0):
+            dom[cell] = 1
+            return [cell]
+        return []
+
+    return propagate
+
+
+def _model(n: int, regions: list[list[int]], givens: list[tuple[int, int, int]]) -> Model:
+    model = Model([3] * (n * n))
+    members: dict[int, list[int]] = {}
+    for r in range(n):
+        for c in range(n):
+            members.setdefault(regions[r][c], []).append(r * n + c)
+            around = [nr * n + nc for nr, nc in neighbours4(r, c, n, n)]
+            model.add([r * n + c, *around], _pair_rule(r * n + c, around))
+    for cells in members.values():
+        model.count(cells, 2, 2)
+    for r, c, v in givens:
+        model.fix(r * n + c, v)
+    return model
+
+
+@register
+class Norinori(GridTask):
+    """Norinori: two shaded cells per region, every shaded cell part of exactly one domino."""
+
+    name = "norinori"
+    description = "Shade exactly two cells in every region of a Norinori grid so that the shaded cells form dominoes."
+    answer_format = "the grid, one row per line, '#' for a shaded cell and '.' for an empty one, separated by spaces"
+    Config = Config
+
+    def config_for(self, difficulty: int) -> Config:
+        return Config(size=(4, 5, 5, 6, 6, 7, 7, 8, 8, 9)[difficulty - 1], regrows=8)
+
+    def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
+        n = config.size
+        if not 3 <= n <= 12:
+            raise TaskError("norinori size must be 3..12")
+        shaded: set[tuple[int, int]] = set()
+        dominoes = []
+        cells = [(r, c) for r in range(n) for c in range(n)]
+        rng.shuffle(cells)
+        for r, c in cells:
+            for dr, dc in rng.sample(((0, 1), (1, 0)), 2):
+                other = (r + dr, c + dc)
+                if other[0] >= n or other[1] >= n:
+                    continue
+                pair = {(r, c), other}
+                if pair & shaded:
+                    continue
+                # dominoes may touch diagonally but never along an edge
+                if any(nb in shaded for cell in pair for nb in neighbours4(*cell, n, n)):
+                    continue
+                shaded |= pair
+                dominoes.append(sorted(pair))
+                break
+        target = [1 if divmod(i, n) in shaded else 0 for i in range(n * n)]
+        pool = [(r, c, 1) for r, c in sorted(shaded)]
+        for attempt in range(config.regrows + 1):
+            regions = grow_regions(n, n, dominoes, rng)
+            # after the regrows, reveal cells of the gold until the layout is unique
+            allowed = pool if attempt == config.regrows else []
+            result = refine_until_unique(lambda clues: _model(n, regions, clues).solve(limit=2, node_limit=5_000),
+                                         target, [], allowed, lambda clue, other: other[clue[0] * n + clue[1]] != 1,
+                                         rng)
+            if result is not None:
+                break
+        givens, nodes = result
+        given_note = ""
+        if givens:
+            shown = ", ".join(f"(row {r + 1}, column {c + 1})" for r, c, _ in givens)
+            given_note = f" These cells are known to be shaded: {shown}."
+        prompt = (
+            f"Solve this {n}x{n} Norinori puzzle. The grid is divided into regions, each marked by a letter. Shade "
+            "cells so that every region has exactly two shaded cells, and every shaded cell shares an edge with "
+            "exactly one other shaded cell (so the shaded cells form dominoes, which may touch only at corners; "
+            f"a domino may span two regions).{given_note} Rows and columns are numbered from 1 at the top-left. "
+            "The puzzle has exactly one solution.\n\n"
+            f"{region_text(regions)}\n\n"
+            + answer_block("the grid, one row per line, '#' for a shaded cell and '.' for an empty cell, separated "
+                           "by single spaces.", "# #\n. .")
+        )
+        answer = format_grid([[SHADED if target[r * n + c] else EMPTY for c in range(n)] for r in range(n)])
+        metadata = {"size": n, "regions": [[REGION_LABELS[v] for v in row] for row in regions],
+                    "givens": [[r, c] for r, c, _ in givens], "effort": n * n + nodes}
+        return prompt, answer, metadata
+
+    def shape(self, problem: Problem) -> tuple[int, int]:
+        n = problem.metadata["size"]
+        return n, n
+
+    def read_cell(self, token: str, problem: Problem) -> int:
+        return read_symbol_cell(token, {"#": 1, ".": 0})
+
+    def symbols(self, problem: Problem) -> list[str]:
+        return [SHADED, EMPTY]
+
+    def violation(self, problem: Problem, grid: Grid) -> str | None:
+        n = problem.metadata["size"]
+        regions = problem.metadata["regions"]
+        for r, c in problem.metadata["givens"]:
+            if not grid[r][c]:
+                return f"cell (row {r + 1}, column {c + 1}) must be shaded"
+        per_region: dict[str, int] = {}
+        for r in range(n):
+            for c in range(n):
+                per_region[regions[r][c]] = per_region.get(regions[r][c], 0) + grid[r][c]
+                if grid[r][c]:
+                    partners = sum(grid[nr][nc] for nr, nc in neighbours4(r, c, n, n))
+                    if partners != 1:
+                        return (f"the shaded cell at (row {r + 1}, column {c + 1}) has {partners} shaded neighbours, "
+                                "it needs exactly 1")
+        for label, count in sorted(per_region.items()):
+            if count != 2:
+                return f"region {label} has {count} shaded cells, it needs 2"
+        return None

@@ -1,0 +1,40 @@
+"""`rlvr eval` end to end on a tiny model, and its error messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from rlvr.cli import app
+from rlvr.evaluate.cli import parse_difficulties
+
+runner = CliRunner()
+
+
+def test_eval_writes_table_and_json(tiny_model_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "eval.json"
+    result = runner.invoke(app, ["eval", str(tiny_model_dir), "--n", "3", "--samples", "2", "--difficulty", "1-2",
+                                 "--max-tokens", "4", "--backend", "transformers", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "pass@2" in result.output
+    data = json.loads(out.read_text())
+    assert data["overall"]["problems"] == 6
+    assert len(data["records"]) == 12
+    assert all(r["tokens"] <= 4 for r in data["records"])
+    assert [g["difficulty"] for g in data["groups"]] == [1, 2]
+
+
+def test_eval_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eval", str(tmp_path / "missing"), "--n", "2"])
+    assert result.exit_code == 2
+    assert "no model at" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(app, ["eval", "default", "--difficulty", "x"])
+    assert result.exit_code == 2
+    assert "--difficulty takes integers" in result.output
+
+
+def test_parse_difficulties() -> None:
+    assert parse_difficulties("1-3,5") == [1, 2, 3, 5]

@@ -1,0 +1,72 @@
+"""The verl engine: parquet data, verl's own composed config, and verl's own reward loading calling rlvr."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+pytestmark = pytest.mark.verl
+
+
+def _prepare(name: str, tmp_path: Path, model_dir: Path, *extra: str):
+    from rlvr.train.config import load_config
+    from rlvr.train.verl_engine import prepare_verl
+
+    config = load_config(name, [f"output={tmp_path / name}", "engine=verl", "tasks.train_problems=6",
+                                "eval.problems=3", "verl.nnodes=2", "verl.gpus_per_node=4", *extra])
+    return config, prepare_verl(config, model_path=str(model_dir))
+
+
+def test_verl_loads_rlvr_reward_and_scores_right(tmp_path: Path, tiny_model_dir: Path) -> None:
+    import pyarrow.parquet as pq
+    from omegaconf import OmegaConf
+    from verl.trainer.ppo.reward import get_custom_reward_fn
+
+    config, job = _prepare("default", tmp_path, tiny_model_dir)
+    composed = OmegaConf.load(job.config_file)
+    assert composed.trainer.nnodes == 2 and composed.trainer.n_gpus_per_node == 4
+    assert composed.actor_rollout_ref.rollout.n == config.algorithm.group_size
+    assert composed.actor_rollout_ref.model.path == str(tiny_model_dir)
+    assert composed.algorithm.adv_estimator == "grpo"
+    rows = pq.read_table(job.train_file).to_pylist()
+    assert len(rows) == 6 and len(pq.read_table(job.val_file).to_pylist()) == 3
+    assert rows[0]["data_source"] == "rlvr/arithmetic"
+
+    score = get_custom_reward_fn(composed)  # verl's own loader, on the generated config
+    row = rows[0]
+    gold = row["reward_model"]["ground_truth"]
+    right = score(row["data_source"], f"So the sum is \\boxed{{{gold}}}", gold, row["extra_info"])
+    wrong = score(row["data_source"], f"\\boxed{{{int(gold) + 1}}}", gold, row["extra_info"])
+    unboxed = score(row["data_source"], f"The answer is {gold}", gold, row["extra_info"])
+    assert right["score"] == pytest.approx(1.0) and right["acc"] == 1.0
+    assert wrong["score"] == pytest.approx(0.0) and wrong["acc"] == 0.0
+    assert unboxed["score"] == pytest.approx(-0.2)  # the recipe's format penalty
+
+
+def test_group_rewards_use_rlvr_reward_manager(tmp_path: Path, tiny_model_dir: Path) -> None:
+    from omegaconf import OmegaConf
+
+    _, job = _prepare("laser_d", tmp_path, tiny_model_dir)
+    composed = OmegaConf.load(job.config_file)
+    assert composed.reward.reward_manager.source == "importlib"
+    assert composed.reward.reward_manager.name == "RlvrRewardManager"
+    assert composed.reward.custom_reward_function.reward_kwargs.tokenizer == str(tiny_model_dir)
+    from verl.trainer.ppo.reward import resolve_reward_manager_cls
+
+    from rlvr.engines.verl import RlvrRewardManager
+
+    assert resolve_reward_manager_cls(composed) is RlvrRewardManager
+
+
+def test_command_and_bad_overrides(tmp_path: Path, tiny_model_dir: Path) -> None:
+    from rlvr.train.config import ConfigError
+
+    _, job = _prepare("default", tmp_path, tiny_model_dir, "algorithm.lora={r: 8}")
+    command = job.shell_command()
+    assert command.splitlines()[0].endswith("-m verl.trainer.main_ppo \\")
+    assert "actor_rollout_ref.model.lora_rank=8" in command
+    assert (tmp_path / "default" / "verl_command.sh").is_file()
+    with pytest.raises(ConfigError, match="verl rejected the generated config"):
+        _prepare("default", tmp_path / "x", tiny_model_dir, "verl.overrides=[trainer.no_such_key=1]")
