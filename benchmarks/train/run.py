@@ -162,6 +162,8 @@ def render(results: dict) -> str:
     lines += ["Timings on a shared machine are pessimistic; ratios taken in the same run are the figures to compare.", ""]
     if (HERE / "GPU.md").exists():
         lines += ["GPU runs (one H100): see [GPU.md](GPU.md).", ""]
+    if (HERE / "RESULTS-laser-cpu.md").exists() and not (g and l):
+        lines += ["A short CPU run of the LASER-D comparison: see [RESULTS-laser-cpu.md](RESULTS-laser-cpu.md).", ""]
     return "\n".join(lines)
 
 

@@ -83,6 +83,8 @@ def summarise(items: list[dict], outcomes: dict[str, dict[str, OutcomeLike]]) ->
             outcome = by_id[item["id"]]
             style = answer_style(item.get("note", ""))
             keys = ["overall", item["category"]] + ([f"style:{style}"] if style else [])
+            if not item["category"].startswith("hack-"):
+                keys.append("group:values")
             for key in keys:
                 s = stats[key]
                 s.seconds.append(outcome.seconds)
@@ -179,6 +181,10 @@ def results_markdown(summary: Summary, unavailable: dict[str, str], context: dic
     if ratio:
         p50 = summary["math-verify"]["overall"].latency_ms(50) / max(summary["rlvr"]["overall"].latency_ms(50), 1e-9)
         lines.append(f"(median latency ratio Math-Verify / rlvr: {p50:.1f}x)")
+        values = [summary[n].get("group:values") for n in ("rlvr", "math-verify")]
+        if all(values) and values[1].items_per_s:
+            lines.append(f"(items/s ratio without the hack categories, whose evaluation bombs can cost a verifier its "
+                         f"whole timeout: {values[0].items_per_s / values[1].items_per_s:.1f}x)")
     for name in names:
         forms = sorted(((k[6:], summary[name][k]) for k in summary[name] if k.startswith("style:")),
                        key=lambda kv: -(kv[1].fn_rate or 0))
@@ -191,7 +197,7 @@ def results_markdown(summary: Summary, unavailable: dict[str, str], context: dic
               "(negatives judged right); counts in parentheses.", ""]
     header = "| category | pos | neg | " + " | ".join(f"{n} FN | {n} FP | {n} acc" for n in names) + " |"
     lines += [header, "|---|---:|---:|" + "---:|" * (3 * len(names))]
-    categories = [c for c in summary[names[0]] if c != "overall" and not c.startswith("style:")]
+    categories = [c for c in summary[names[0]] if c != "overall" and not c.startswith(("style:", "group:"))]
     for category in categories:
         first = summary[names[0]][category]
         cells = []
@@ -236,13 +242,15 @@ def failures_markdown(items: list[dict], outcomes: dict[str, dict[str, OutcomeLi
             lines.append(f"| {item['id']} | {item['category']} | {item['label']} | {_cell(item['gold'], 50)} | "
                          f"{_cell(o.extracted, 50)} | {_cell(o.reason, 24)} | {_cell(o.error or o.detail, 70)} | {_cell(item['note'], 50)} |")
         lines.append("")
-    if "rlvr" in outcomes:
-        slowest = sorted(items, key=lambda i: outcomes["rlvr"][i["id"]].seconds, reverse=True)[:15]
-        lines += ["## rlvr: the 15 slowest items", "", "For the speed target; times are single calls after warm-up.", "",
-                  "| id | category | ms | gold | reason |", "|---|---|---:|---|---|"]
+    for name, count in (("rlvr", 15), ("math-verify", 10)):
+        if name not in outcomes:
+            continue
+        slowest = sorted(items, key=lambda i: outcomes[name][i["id"]].seconds, reverse=True)[:count]
+        lines += [f"## {name}: the {count} slowest items", "", "For the speed target; times are single calls after warm-up.", "",
+                  "| id | category | ms | gold | note |", "|---|---|---:|---|---|"]
         for item in slowest:
-            o = outcomes["rlvr"][item["id"]]
-            lines.append(f"| {item['id']} | {item['category']} | {1000 * o.seconds:.1f} | {_cell(item['gold'], 40)} | {_cell(o.reason, 24)} |")
+            o = outcomes[name][item["id"]]
+            lines.append(f"| {item['id']} | {item['category']} | {1000 * o.seconds:.1f} | {_cell(item['gold'], 40)} | {_cell(item['note'], 50)} |")
         lines.append("")
     if "math-verify" in outcomes:
         mv = outcomes["math-verify"]
@@ -275,7 +283,7 @@ def plot_accuracy(summary: Summary, path: Path) -> bool:
     except ImportError:
         return False
     names = list(summary)
-    categories = [c for c in summary[names[0]] if c != "overall" and not c.startswith("style:")]
+    categories = [c for c in summary[names[0]] if c != "overall" and not c.startswith(("style:", "group:"))]
     height = 0.8 / len(names)
     fig, ax = plt.subplots(figsize=(9, 0.32 * len(categories) + 1.5))
     positions = np.arange(len(categories))

@@ -56,6 +56,7 @@ def test_reports_list_every_rlvr_failure_and_the_targets() -> None:
     context = {"date": "today", "machine": "2 shared cores", "command": "run.py", "items": len(ITEMS)}
     failures = report.failures_markdown(ITEMS, {"rlvr": verifier.outcomes}, context)
     wrong_section = failures.split("## rlvr: the 15 slowest")[0]
+    assert "## rlvr: the 15 slowest items" in failures
     assert "## rlvr: 2 wrong verdicts" in wrong_section
     assert "| a | integer | True |" in wrong_section and "| c | hack-empty | False |" in wrong_section
     assert "| b |" not in wrong_section and "| d |" not in wrong_section

@@ -59,7 +59,7 @@ def write_parquet(config: TrainConfig, folder: Path) -> tuple[Path, Path]:
     rows = [to_verl_row(p, i, config.system_prompt) for i, p in enumerate(train.generate(config.tasks.train_problems))]
     held = make_mixture(config, seed=config.eval.seed)
     val_count = max(config.eval.problems, 1)
-    val = [to_verl_row(p, i, config.system_prompt) for i, p in enumerate(held.generate(val_count))]
+    val = [to_verl_row(p, i, config.system_prompt, split="test") for i, p in enumerate(held.generate(val_count))]
     train_path, val_path = folder / "train.parquet", folder / "val.parquet"
     pq.write_table(pa.Table.from_pylist(rows), train_path)
     pq.write_table(pa.Table.from_pylist(val), val_path)

@@ -88,3 +88,23 @@ def test_bad_knobs_are_a_task_error() -> None:
         get("maze", min_distance=500).problem(0)
     with pytest.raises(TaskError):
         get("maze", wall_share=0.9).problem(0)
+
+
+def test_same_rng_gives_same_maze() -> None:
+    config = TASK.config_for(7)
+    assert TASK.make(random.Random(11), config) == TASK.make(random.Random(11), config)
+    assert TASK.make(random.Random(11), config) != TASK.make(random.Random(12), config)
+
+
+@pytest.mark.parametrize("knobs", [{"size": 3, "min_distance": 2}, {"size": 40, "min_distance": 60},
+                                   {"size": 12, "wall_share": 0.0, "min_distance": 20}])
+def test_marks_and_distance_hold_at_the_edges_of_the_knobs(knobs: dict) -> None:
+    task = get("maze", **knobs)
+    for p in task.generate(5, seed=4, difficulty=5):
+        grid, (sr, sc), (gr, gc) = p.metadata["grid"], p.metadata["start"], p.metadata["goal"]
+        assert len(grid) == knobs["size"] and all(len(row) == knobs["size"] for row in grid)
+        assert grid[sr][sc] == "S" and grid[gr][gc] == "G"
+        assert sum(row.count("S") + row.count("G") for row in grid) == 2
+        assert len(p.answer) == p.metadata["length"] >= knobs["min_distance"]
+        assert len(all_shortest_paths(grid, [sr, sc], [gr, gc], cap=1)[0]) == len(p.answer)
+        assert task.check(p, tagged(p.answer)).correct

@@ -7,7 +7,6 @@ reaches G and has the shortest length (found by breadth-first search) scores 1.
 from __future__ import annotations
 
 import random
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,19 +31,37 @@ MOVES = {"U": (-1, 0), "D": (1, 0), "L": (0, -1), "R": (0, 1)}
 _WORDS = {"UP": "U", "DOWN": "D", "LEFT": "L", "RIGHT": "R"}
 
 
-def shortest(grid: list[str], start: tuple[int, int]) -> dict[tuple[int, int], tuple[int, int] | None]:
-    """Breadth-first search parents from `start` over open cells."""
-    rows, cols = len(grid), len(grid[0])
-    parent: dict[tuple[int, int], tuple[int, int] | None] = {start: None}
-    queue = deque([start])
-    while queue:
-        r, c = queue.popleft()
-        for dr, dc in MOVES.values():
-            nr, nc = r + dr, c + dc
-            if 0 <= nr < rows and 0 <= nc < cols and grid[nr][nc] != "#" and (nr, nc) not in parent:
-                parent[(nr, nc)] = (r, c)
-                queue.append((nr, nc))
-    return parent
+def random_grid(rng: random.Random, size: int, wall_share: float) -> list[bool]:
+    """Open cells of a random size x size grid, flat and framed by a border of walls.
+
+    The border (one wall cell on every side, row width size + 2) lets the search step to
+    index +-1 and +-width without bounds checks.
+    """
+    width = size + 2
+    is_open = [False] * (width * width)
+    draw = rng.random
+    for row in range(1, size + 1):
+        base = row * width
+        is_open[base + 1:base + 1 + size] = [draw() >= wall_share for _ in range(size)]
+    return is_open
+
+
+def bfs_tree(is_open: list[bool], width: int, start: int) -> tuple[list[int], list[int]]:
+    """Breadth-first search from `start` over a framed flat grid: (cells in visiting order, parent per cell).
+
+    The parent of an unreached cell is -1; the start is its own parent.
+    """
+    parent = [-1] * len(is_open)
+    parent[start] = start
+    order = [start]
+    steps = (-width, width, -1, 1)
+    for cell in order:  # the list grows while it is read: a queue without deque overhead
+        for step in steps:
+            nxt = cell + step
+            if is_open[nxt] and parent[nxt] < 0:
+                parent[nxt] = cell
+                order.append(nxt)
+    return order, parent
 
 
 def parse_moves(text: str) -> str | None:
@@ -79,32 +96,35 @@ class Maze(Task):
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict[str, Any]]:
         n = config.size
+        width = n + 2
         for _ in range(1000):
-            cells = [["#" if rng.random() < config.wall_share else "." for _ in range(n)] for _ in range(n)]
-            start = (rng.randrange(n), rng.randrange(n))
-            cells[start[0]][start[1]] = "."
-            grid = ["".join(row) for row in cells]
-            parent = shortest(grid, start)
-            depth: dict[tuple[int, int], int] = {start: 0}
-            for cell in parent:  # BFS order: parents come before children
-                if parent[cell] is not None:
-                    depth[cell] = depth[parent[cell]] + 1
-            far = [cell for cell, d in depth.items() if d >= config.min_distance]
+            is_open = random_grid(rng, n, config.wall_share)
+            start = (rng.randrange(n) + 1) * width + rng.randrange(n) + 1
+            is_open[start] = True
+            order, parent = bfs_tree(is_open, width, start)
+            # BFS visits cells in order of distance, so one pass assigns every depth.
+            depth = {start: 0}
+            far = []
+            for cell in order[1:]:
+                d = depth[cell] = depth[parent[cell]] + 1
+                if d >= config.min_distance:
+                    far.append(cell)
             if far:
                 break
         else:
             raise TaskError(f"no goal {config.min_distance} steps away came up; lower min_distance or wall_share")
         goal = rng.choice(far)
+        letter = {-width: "U", width: "D", -1: "L", 1: "R"}
         path = []
         cell = goal
-        while parent[cell] is not None:
+        while cell != start:
             prev = parent[cell]
-            path.append(next(k for k, (dr, dc) in MOVES.items() if (prev[0] + dr, prev[1] + dc) == cell))
+            path.append(letter[cell - prev])
             cell = prev
         answer = "".join(reversed(path))
-        cells[start[0]][start[1]] = "S"
-        cells[goal[0]][goal[1]] = "G"
-        grid = ["".join(row) for row in cells]
+        marks = ["." if cell_open else "#" for cell_open in is_open]
+        marks[start], marks[goal] = "S", "G"
+        grid = ["".join(marks[row * width + 1:row * width + 1 + n]) for row in range(1, n + 1)]
         prompt = (
             "Find a shortest path from S to G in this maze. '#' is a wall, '.', 'S' and 'G' are open cells; "
             "move one cell at a time up (U), down (D), left (L) or right (R), never into a wall or off the "
@@ -112,8 +132,9 @@ class Maze(Task):
             "Any shortest path is accepted. Give the moves as one string of letters, e.g. "
             "<answer>RRDDL</answer> (a format example only).\n" + ANSWER_INSTRUCTION
         )
-        metadata = {"grid": grid, "start": list(start), "goal": list(goal), "length": len(answer),
-                    "effort": len(answer)}
+        start_rc, goal_rc = divmod(start, width), divmod(goal, width)
+        metadata = {"grid": grid, "start": [start_rc[0] - 1, start_rc[1] - 1],
+                    "goal": [goal_rc[0] - 1, goal_rc[1] - 1], "length": len(answer), "effort": len(answer)}
         return prompt, answer, metadata
 
     def check(self, problem: Problem, response: str) -> Verdict:
