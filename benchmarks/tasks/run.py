@@ -105,6 +105,7 @@ MATCHED: list[Matching] = [
     Matching("arithmetic", 5, {}, "basic_arithmetic",
              {"min_terms": 3, "max_terms": 3, "min_digits": 2, "max_digits": 2, "operators": ("+", "-", "*"),
               "allow_parentheses": False, "allow_negation": False}),
+    # Matched on the number of terms shown; the two rule families differ.
     Matching("sequence_induction", 5, {}, "number_sequence", {"min_terms": 7, "max_terms": 7}),
     Matching("hanoi_sliding", 5, {"disks": 5}, "tower_of_hanoi", {}, "close"),  # peer: 3-7 disks
     Matching("magic_square", 5, {"order": 4}, "survo", {"min_board_size": 4, "max_board_size": 4}, "close"),
@@ -207,9 +208,9 @@ def measure_reasoning_gym(dataset: str, seconds: float, config: dict | None = No
     return Speed(made / elapsed, checks / check_elapsed, made, ok)
 
 
-def median_speed(rounds: list[Speed | None]) -> Speed | None:
+def median_speed(repeats: list[Speed | None]) -> Speed | None:
     """Per measure, the median over repeats (repeats where the peer made nothing are left out)."""
-    done = [r for r in rounds if r is not None]
+    done = [r for r in repeats if r is not None]
     if not done:
         return None
     return Speed(statistics.median(r.generated_per_s for r in done), statistics.median(r.verified_per_s for r in done),
@@ -260,7 +261,8 @@ def plot(rows: list[tuple[str, Speed, Speed | None]], matched: list[MatchedRow],
     right.set_yticks(range(len(shown)), labels, fontsize=8)
     right.set_xscale("log")
     right.axvline(1.0, color="black", linewidth=0.8)
-    right.set_xlabel("size-matched generation speed, rlvr / reasoning-gym (log; > 1 = rlvr faster)")
+    right.set_xlabel("size-matched generation, rlvr / reasoning-gym (log)")
+    right.set_title("red: rlvr slower than its peer", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -314,7 +316,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=0.4, help="time box per measurement")
     parser.add_argument("--repeats", type=int, default=3, help="alternating repeats, median kept (at least 3)")
     parser.add_argument("--families", default="", help="comma-separated subset (default: all)")
-    parser.add_argument("--quick", action="store_true", help="short time boxes for a smoke run (~1.5 min)")
+    parser.add_argument("--quick", action="store_true", help="short time boxes for a smoke run (~2 min)")
     args = parser.parse_args(argv)
     if args.repeats < 3:
         parser.error("--repeats must be at least 3 (the median of fewer is not robust to load bursts)")

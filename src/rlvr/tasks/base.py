@@ -108,10 +108,20 @@ def mangle_answer(gold: str, rng: random.Random) -> str:
     return text[:i] + replacement + text[i + 1:]
 
 
+@lru_cache(maxsize=256)
+def _stream_hasher(task: str, seed: int, difficulty: int) -> Any:
+    return hashlib.blake2b(f"{task}|{seed}|{difficulty}|".encode(), digest_size=8)
+
+
 def item_rng(task: str, seed: int, difficulty: int, index: int) -> random.Random:
-    """A private RNG for one item, so item i never depends on items before it."""
-    key = f"{task}|{seed}|{difficulty}|{index}".encode()
-    return random.Random(int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big"))
+    """A private RNG for one item, so item i never depends on items before it.
+
+    Seeded from blake2b of "task|seed|difficulty|index"; the hasher of the shared prefix is
+    reused (hashing is incremental, so the digest is the same as hashing the whole key).
+    """
+    hasher = _stream_hasher(task, seed, difficulty).copy()
+    hasher.update(str(index).encode())
+    return random.Random(int.from_bytes(hasher.digest(), "big"))
 
 
 class Task(ABC):
@@ -157,14 +167,22 @@ class Task(ABC):
             config = type(config)(**{**asdict(config), **self.overrides})
         return config
 
+    def _config_and_knobs(self, difficulty: int) -> tuple[Any, dict[str, Any]]:
+        # Resolved once per difficulty: generation calls this for every item.
+        cache = self.__dict__.setdefault("_resolved", {})
+        if difficulty not in cache:
+            config = self.resolved_config(difficulty)
+            # Knobs are flat values, so a shallow read is enough (and much cheaper than asdict).
+            knobs = {name: getattr(config, name) for name in _knob_names(type(config))} if is_dataclass(config) else {}
+            cache[difficulty] = (config, knobs)
+        return cache[difficulty]
+
     def problem(self, index: int, seed: int = 0, difficulty: int = 5) -> Problem:
         """Item `index` of the stream for (seed, difficulty)."""
-        config = self.resolved_config(difficulty)
+        config, knobs = self._config_and_knobs(difficulty)
         rng = item_rng(self.name, seed, difficulty, index)
         prompt, answer, metadata = self.make(rng, config)
-        # Knobs are flat values, so a shallow read is enough (and much cheaper than asdict).
-        knobs = {name: getattr(config, name) for name in _knob_names(type(config))} if is_dataclass(config) else {}
-        metadata = {**metadata, "knobs": knobs, "seed": seed, "index": index}
+        metadata = {**metadata, "knobs": dict(knobs), "seed": seed, "index": index}
         return Problem(
             id=f"{self.name}-d{difficulty}-s{seed}-{index}",
             task=self.name,
