@@ -103,3 +103,16 @@ def test_wrong_value_is_not_equal() -> None:
 def test_parse_integer() -> None:
     assert parse_integer(" -1,234 ") == -1234
     assert parse_integer("12,34") is None and parse_integer("") is None
+
+
+def test_flat_fast_path_matches_the_expression_tree() -> None:
+    """The flat levels skip building a tree; text and value must be what the tree gives."""
+    import random
+
+    from rlvr.tasks.families.arithmetic import _LEVELS, _flat, _flat_text_and_value, render, value_of
+
+    for level in (1, 2, 3, 4, 5, 6):
+        config = _LEVELS[level]
+        for seed in range(200):
+            expr = _flat(random.Random(seed), config)
+            assert _flat_text_and_value(random.Random(seed), config) == (render(expr), value_of(expr))
