@@ -182,6 +182,26 @@ class MathDatasetTask(Task):
         return prompt, record.answer, {"source_id": record.key, "effort": record.hardness[0], **record.extra}
 
 
+def contest_position(url: str) -> int:
+    """The problem number in its contest (later problems are harder), 0 if unknown."""
+    found = re.search(r"Problem_(\d+)", url or "")
+    return int(found.group(1)) if found else 0
+
+
+class ContestDatasetTask(MathDatasetTask):
+    """A contest's problems (AIME, AMC) whose hardness is the problem number read from the row's url."""
+
+    def record(self, row: dict[str, Any], position: int) -> Record:
+        number = contest_position(row.get("url", ""))
+        return Record(
+            key=str(row.get("id", position)),
+            question=row.get("problem") or row["question"],
+            answer=clean_number(str(row["answer"])),
+            hardness=(number,),
+            extra={"contest_problem": number},
+        )
+
+
 @lru_cache(maxsize=4096)
 def _permutation(name: str, seed: int, difficulty: int, epoch: int, size: int, config: Any) -> tuple[int, ...]:
     order = list(range(size))

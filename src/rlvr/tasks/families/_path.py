@@ -12,7 +12,9 @@ import random
 from collections import deque
 from collections.abc import Sequence
 
-from rlvr.tasks.families._csp import NodeLimitReached, Outcome
+from rlvr.tasks.base import Problem
+from rlvr.tasks.families._csp import NodeLimitReached, Outcome, refine_until_unique
+from rlvr.tasks.families._grid import GridTask, read_int_cell
 
 
 def distances(succ: Sequence[Sequence[int]]) -> list[list[int]]:
@@ -135,3 +137,48 @@ def path_violation(numbers: list[list[int]], succ_of, givens: list[list[int]]) -
             (r1, c1), (r2, c2) = where[k], where[k + 1]
             return f"{k + 1} at (row {r2 + 1}, column {c2 + 1}) cannot follow {k} at (row {r1 + 1}, column {c1 + 1})"
     return None
+
+
+def unique_path_clues(succ: Sequence[Sequence[int]], dist: list[list[int]], path: list[int],
+                      given_percent: int, rng: random.Random) -> tuple[list[int], list[tuple[int, int]], int] | None:
+    """Numbers of `path` to give so that it is the only numbering: (number per cell, clues, nodes).
+
+    The ends are always given, plus `given_percent` of the inner numbers; more are added,
+    each ruling out a rival numbering, until the path is unique. None when that fails.
+    """
+    size = len(succ)
+    target = [0] * size
+    for k, cell in enumerate(path, start=1):
+        target[cell] = k
+    pool = [(k, cell) for k, cell in enumerate(path, start=1) if 1 < k < size]
+    start = [(1, path[0]), (size, path[-1])] + rng.sample(pool, len(pool) * given_percent // 100)
+    result = refine_until_unique(
+        lambda clues: count_paths(succ, dist, dict(clues), limit=2, node_limit=5_000),
+        target, start, pool, lambda clue, other: other[clue[1]] != clue[0], rng)
+    if result is None:
+        return None
+    clues, nodes = result
+    return target, clues, nodes
+
+
+def givens_grid(clues: Sequence[tuple[int, int]], height: int, width: int) -> list[list[int]]:
+    """The (number, cell) clues drawn on a height x width grid, 0 where nothing is given."""
+    givens = [[0] * width for _ in range(height)]
+    for k, cell in clues:
+        givens[cell // width][cell % width] = k
+    return givens
+
+
+class NumberedPathTask(GridTask):
+    """A grid family answered by numbering a height x width grid 1..N (metadata 'height', 'width')."""
+
+    single_char_cells = False
+
+    def shape(self, problem: Problem) -> tuple[int, int]:
+        return problem.metadata["height"], problem.metadata["width"]
+
+    def read_cell(self, token: str, problem: Problem) -> int:
+        return read_int_cell(token, 1, problem.metadata["height"] * problem.metadata["width"])
+
+    def symbols(self, problem: Problem) -> list[str]:
+        return [str(v) for v in range(1, problem.metadata["height"] * problem.metadata["width"] + 1)]

@@ -13,9 +13,15 @@ import random
 from dataclasses import dataclass
 
 from rlvr.tasks.base import Problem, TaskError, register
-from rlvr.tasks.families._csp import refine_until_unique
-from rlvr.tasks.families._grid import Grid, GridTask, answer_block, attempts, format_grid, read_int_cell
-from rlvr.tasks.families._path import count_paths, distances, path_violation, random_path
+from rlvr.tasks.families._grid import Grid, answer_block, attempts, format_grid
+from rlvr.tasks.families._path import (
+    NumberedPathTask,
+    distances,
+    givens_grid,
+    path_violation,
+    random_path,
+    unique_path_clues,
+)
 
 DIRECTIONS = {(-1, 0): "N", (-1, 1): "NE", (0, 1): "E", (1, 1): "SE",
               (1, 0): "S", (1, -1): "SW", (0, -1): "W", (-1, -1): "NW"}
@@ -46,13 +52,12 @@ def _direction(a: tuple[int, int], b: tuple[int, int]) -> str:
 
 
 @register
-class ArrowMaze(GridTask):
+class ArrowMaze(NumberedPathTask):
     """Signpost-style arrow maze on a rectangle; 1 and N are always given."""
 
     name = "arrow_maze"
     description = "Number an arrow grid 1..N so that each number's arrow points (at any distance) to the next number."
     answer_format = "the grid of numbers, one row per line, numbers separated by single spaces"
-    single_char_cells = False
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
@@ -77,20 +82,11 @@ class ArrowMaze(GridTask):
             succ = [[] if arrows[i // w][i % w] == "." else
                     [nr * w + nc for nr, nc in ray(i // w, i % w, arrows[i // w][i % w], h, w)] for i in range(size)]
             dist = distances(succ)
-            target = [0] * size
-            for k, cell in enumerate(path, start=1):
-                target[cell] = k
-            pool = [(k, cell) for k, cell in enumerate(path, start=1) if 1 < k < size]
-            start = [(1, path[0]), (size, path[-1])] + rng.sample(pool, len(pool) * config.given_percent // 100)
-            result = refine_until_unique(
-                lambda clues: count_paths(succ, dist, dict(clues), limit=2, node_limit=5_000),
-                target, start, pool, lambda clue, other: other[clue[1]] != clue[0], rng)
-            if result is not None:
+            found = unique_path_clues(succ, dist, path, config.given_percent, rng)
+            if found is not None:
                 break
-        clues, nodes = result
-        givens = [[0] * w for _ in range(h)]
-        for k, cell in clues:
-            givens[cell // w][cell % w] = k
+        target, clues, nodes = found
+        givens = givens_grid(clues, h, w)
         shown = format_grid([[f"{arrows[r][c]}" + (f"={givens[r][c]}" if givens[r][c] else "")
                               if arrows[r][c] != "." else f"END={givens[r][c]}" for c in range(w)]
                              for r in range(h)])
@@ -108,15 +104,6 @@ class ArrowMaze(GridTask):
         metadata = {"height": h, "width": w, "arrows": arrows, "givens": givens,
                     "effort": size - len(clues) + nodes}
         return prompt, answer, metadata
-
-    def shape(self, problem: Problem) -> tuple[int, int]:
-        return problem.metadata["height"], problem.metadata["width"]
-
-    def read_cell(self, token: str, problem: Problem) -> int:
-        return read_int_cell(token, 1, problem.metadata["height"] * problem.metadata["width"])
-
-    def symbols(self, problem: Problem) -> list[str]:
-        return [str(v) for v in range(1, problem.metadata["height"] * problem.metadata["width"] + 1)]
 
     def violation(self, problem: Problem, grid: Grid) -> str | None:
         meta = problem.metadata

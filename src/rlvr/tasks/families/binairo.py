@@ -13,8 +13,9 @@ from functools import lru_cache
 from itertools import product
 
 from rlvr.tasks.base import Problem, TaskError, register
-from rlvr.tasks.families._csp import Model, refine_until_unique
-from rlvr.tasks.families._grid import Grid, GridTask, answer_block, attempts, format_grid, read_symbol_cell
+from rlvr.tasks.families._binary import BinaryGridTask, fix_givens, reveal_until_unique
+from rlvr.tasks.families._csp import Model
+from rlvr.tasks.families._grid import Grid, answer_block, attempts, format_grid
 
 
 @dataclass(frozen=True)
@@ -45,19 +46,19 @@ def _model(n: int, givens: list[tuple[int, int, int]]) -> Model:
     for line in rows + cols:
         model.line_table(line, _valid_lines(n))
     model.accept_if(lambda solution: _distinct_lines(n, solution))
-    for r, c, v in givens:
-        model.fix(r * n + c, v)
+    fix_givens(model, n, givens)
     return model
 
 
 @register
-class Binairo(GridTask):
+class Binairo(BinaryGridTask):
     """Takuzu with a unique solution on an even-sized square grid."""
 
     name = "binairo"
     description = ("Fill a Binairo (Takuzu) grid with 0s and 1s: balanced lines, no three equal in a row, "
                    "no repeated lines.")
     answer_format = "the completed grid, one row per line, 0s and 1s separated by single spaces"
+    cell_symbols = {"0": 0, "1": 1}
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
@@ -74,17 +75,13 @@ class Binairo(GridTask):
             if not found:
                 continue
             target = found[0]
-            pool = [(i // n, i % n, v) for i, v in enumerate(target)]
-            start = rng.sample(pool, len(pool) * config.extra_givens_percent // 100)
-            result = refine_until_unique(lambda clues: _model(n, clues).solve(limit=2, node_limit=400, rng=rng),
-                                         target, start, pool,
-                                         lambda clue, other: other[clue[0] * n + clue[1]] != clue[2], rng)
+            result = reveal_until_unique(
+                n, target, lambda clues: _model(n, clues).solve(limit=2, node_limit=400, rng=rng), rng,
+                config.extra_givens_percent)
             if result is not None:
                 break
         givens, nodes = result
-        board = [["."] * n for _ in range(n)]
-        for r, c, v in givens:
-            board[r][c] = str(v)
+        board = self.known_board(givens, n, blank=".")
         blanks = n * n - len(givens)
         prompt = (
             f"Solve this {n}x{n} Binairo (Takuzu) puzzle. Fill every '.' with 0 or 1 so that: each row and each "
@@ -96,16 +93,6 @@ class Binairo(GridTask):
         )
         answer = format_grid([target[r * n:(r + 1) * n] for r in range(n)])
         return prompt, answer, {"size": n, "board": board, "blanks": blanks, "effort": blanks + nodes}
-
-    def shape(self, problem: Problem) -> tuple[int, int]:
-        n = problem.metadata["size"]
-        return n, n
-
-    def read_cell(self, token: str, problem: Problem) -> int:
-        return read_symbol_cell(token, {"0": 0, "1": 1})
-
-    def symbols(self, problem: Problem) -> list[str]:
-        return ["0", "1"]
 
     def violation(self, problem: Problem, grid: Grid) -> str | None:
         n = problem.metadata["size"]

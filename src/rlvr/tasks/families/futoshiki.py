@@ -15,14 +15,19 @@ from rlvr.tasks.base import Problem, TaskError, register
 from rlvr.tasks.families._csp import Model, refine_until_unique
 from rlvr.tasks.families._grid import (
     Grid,
-    GridTask,
     answer_block,
     attempts,
     format_grid,
-    latin_violation,
-    read_int_cell,
 )
-from rlvr.tasks.families._latin import latin_model, random_latin
+from rlvr.tasks.families._latin import (
+    LatinGridTask,
+    board_givens,
+    given_board,
+    given_clues,
+    latin_givens_violation,
+    latin_model,
+    random_latin,
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ def _text(n: int, board: list[list[str]], clues: list[tuple]) -> str:
 
 
 @register
-class Futoshiki(GridTask):
+class Futoshiki(LatinGridTask):
     """Futoshiki on an n x n grid (4..8) with '<', '>', '^', 'v' signs and a few givens."""
 
     name = "futoshiki"
@@ -93,7 +98,7 @@ class Futoshiki(GridTask):
                     i = r * n + c
                     for j in ([i + 1] if c + 1 < n else []) + ([i + n] if r + 1 < n else []):
                         signs.append(("less", i, j) if target[i] < target[j] else ("less", j, i))
-            givens = [("given", i // n, i % n, v) for i, v in enumerate(target)]
+            givens = given_clues(target, n)
             start = rng.sample(givens, n * n * config.given_percent // 100)
             pool = signs * 3 + givens  # signs are preferred: three chances each
 
@@ -107,10 +112,7 @@ class Futoshiki(GridTask):
             if result is not None:
                 break
         clues, nodes = result
-        board = [["_"] * n for _ in range(n)]
-        for clue in clues:
-            if clue[0] == "given":
-                board[clue[1]][clue[2]] = str(clue[3])
+        board = given_board(clues, n)
         prompt = (
             f"Solve this {n}x{n} Futoshiki puzzle. Fill every '_' with a number from 1 to {n} so that each row and "
             f"each column contains every number from 1 to {n} exactly once. Between two cells in a row, '<' or '>' "
@@ -128,23 +130,9 @@ class Futoshiki(GridTask):
         metadata = {"size": n, "board": board, "less": relations, "effort": blanks + nodes}
         return prompt, answer, metadata
 
-    def shape(self, problem: Problem) -> tuple[int, int]:
-        n = problem.metadata["size"]
-        return n, n
-
-    def read_cell(self, token: str, problem: Problem) -> int:
-        return read_int_cell(token, 1, problem.metadata["size"])
-
-    def symbols(self, problem: Problem) -> list[str]:
-        return [str(v) for v in range(1, problem.metadata["size"] + 1)]
-
     def violation(self, problem: Problem, grid: Grid) -> str | None:
         n = problem.metadata["size"]
-        for r, row in enumerate(problem.metadata["board"]):
-            for c, cell in enumerate(row):
-                if cell != "_" and grid[r][c] != int(cell):
-                    return f"cell (row {r + 1}, column {c + 1}) must keep its given {cell}"
-        broken = latin_violation(grid, n)
+        broken = latin_givens_violation(grid, n, board_givens(problem.metadata["board"]))
         if broken:
             return broken
         for small, big in problem.metadata["less"]:

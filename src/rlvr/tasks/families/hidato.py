@@ -11,9 +11,15 @@ import random
 from dataclasses import dataclass
 
 from rlvr.tasks.base import Problem, TaskError, register
-from rlvr.tasks.families._csp import refine_until_unique
-from rlvr.tasks.families._grid import Grid, GridTask, answer_block, attempts, format_grid, neighbours8, read_int_cell
-from rlvr.tasks.families._path import count_paths, distances, path_violation, random_path
+from rlvr.tasks.families._grid import Grid, answer_block, attempts, format_grid, neighbours8
+from rlvr.tasks.families._path import (
+    NumberedPathTask,
+    distances,
+    givens_grid,
+    path_violation,
+    random_path,
+    unique_path_clues,
+)
 
 
 @dataclass(frozen=True)
@@ -24,13 +30,12 @@ class Config:
 
 
 @register
-class Hidato(GridTask):
+class Hidato(NumberedPathTask):
     """Hidato on a rectangle; 1 and N are always given."""
 
     name = "hidato"
     description = "Fill a Hidato grid with 1..N so that each number touches the next, diagonals included."
     answer_format = "the completed grid, one row per line, numbers separated by single spaces"
-    single_char_cells = False
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
@@ -49,20 +54,11 @@ class Hidato(GridTask):
             path = random_path(succ, rng)
             if path is None:
                 continue
-            target = [0] * size
-            for k, cell in enumerate(path, start=1):
-                target[cell] = k
-            pool = [(k, cell) for k, cell in enumerate(path, start=1) if 1 < k < size]
-            start = [(1, path[0]), (size, path[-1])] + rng.sample(pool, len(pool) * config.given_percent // 100)
-            result = refine_until_unique(
-                lambda clues: count_paths(succ, dist, dict(clues), limit=2, node_limit=5_000),
-                target, start, pool, lambda clue, other: other[clue[1]] != clue[0], rng)
-            if result is not None:
+            found = unique_path_clues(succ, dist, path, config.given_percent, rng)
+            if found is not None:
                 break
-        clues, nodes = result
-        givens = [[0] * w for _ in range(h)]
-        for k, cell in clues:
-            givens[cell // w][cell % w] = k
+        target, clues, nodes = found
+        givens = givens_grid(clues, h, w)
         shown = format_grid([[str(v) if v else "_" for v in row] for row in givens])
         prompt = (
             f"Solve this {h}x{w} Hidato puzzle. Fill every '_' so that the grid holds each number from 1 to {size} "
@@ -75,15 +71,6 @@ class Hidato(GridTask):
         answer = format_grid([[target[r * w + c] for c in range(w)] for r in range(h)])
         blanks = size - len(clues)
         return prompt, answer, {"height": h, "width": w, "givens": givens, "effort": blanks + nodes}
-
-    def shape(self, problem: Problem) -> tuple[int, int]:
-        return problem.metadata["height"], problem.metadata["width"]
-
-    def read_cell(self, token: str, problem: Problem) -> int:
-        return read_int_cell(token, 1, problem.metadata["height"] * problem.metadata["width"])
-
-    def symbols(self, problem: Problem) -> list[str]:
-        return [str(v) for v in range(1, problem.metadata["height"] * problem.metadata["width"] + 1)]
 
     def violation(self, problem: Problem, grid: Grid) -> str | None:
         h, w = problem.metadata["height"], problem.metadata["width"]

@@ -14,8 +14,14 @@ from functools import lru_cache
 from itertools import product
 
 from rlvr.tasks.base import Problem, TaskError, register
-from rlvr.tasks.families._csp import Model, refine_until_unique
-from rlvr.tasks.families._grid import Grid, GridTask, answer_block, attempts, format_grid, read_symbol_cell
+from rlvr.tasks.families._binary import (
+    BinaryGridTask,
+    line_tables_model,
+    random_shading,
+    reveal_until_unique,
+)
+from rlvr.tasks.families._csp import Model
+from rlvr.tasks.families._grid import Grid, answer_block, attempts, format_grid
 
 
 @dataclass(frozen=True)
@@ -34,24 +40,19 @@ def _lines_with_sum(n: int, total: int) -> tuple[tuple[int, ...], ...]:
 def _model(n: int, row_sums: list[int], col_sums: list[int], givens: list[tuple[int, int, int]]) -> Model:
     # Each line is a table of the shadings with its sum: exact per-line reasoning, and
     # cheap because few of the 2^n shadings share a sum.
-    model = Model([3] * (n * n))
-    for r in range(n):
-        model.line_table([r * n + c for c in range(n)], _lines_with_sum(n, row_sums[r]))
-    for c in range(n):
-        model.line_table([r * n + c for r in range(n)], _lines_with_sum(n, col_sums[c]))
-    for r, c, v in givens:
-        model.fix(r * n + c, v)
-    return model
+    return line_tables_model(n, [_lines_with_sum(n, total) for total in row_sums],
+                             [_lines_with_sum(n, total) for total in col_sums], givens)
 
 
 @register
-class Kakurasu(GridTask):
+class Kakurasu(BinaryGridTask):
     """Kakurasu on an n x n grid with weighted row/column sums (and givens where needed)."""
 
     name = "kakurasu"
     description = ("Shade cells of a Kakurasu grid so each row and column's weighted sum of shaded cells "
                    "matches its clue.")
     answer_format = "the grid, one row per line, 1 for a shaded cell and 0 for an empty one, separated by spaces"
+    cell_symbols = {"0": 0, "1": 1}
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
@@ -62,19 +63,15 @@ class Kakurasu(GridTask):
         if not 2 <= n <= 12:
             raise TaskError("kakurasu size must be 2..12")
         for _ in attempts(self.name):
-            target = [1 if rng.random() * 100 < config.shaded_percent else 0 for _ in range(n * n)]
+            target = random_shading(n, config.shaded_percent, rng)
             row_sums = [sum((c + 1) * target[r * n + c] for c in range(n)) for r in range(n)]
             col_sums = [sum((r + 1) * target[r * n + c] for r in range(n)) for c in range(n)]
-            pool = [(i // n, i % n, v) for i, v in enumerate(target)]
-            result = refine_until_unique(
-                lambda clues: _model(n, row_sums, col_sums, clues).solve(limit=2, node_limit=5_000),
-                target, [], pool, lambda clue, other: other[clue[0] * n + clue[1]] != clue[2], rng)
+            result = reveal_until_unique(
+                n, target, lambda clues: _model(n, row_sums, col_sums, clues).solve(limit=2, node_limit=5_000), rng)
             if result is not None:
                 break
         givens, nodes = result
-        board = [["?"] * n for _ in range(n)]
-        for r, c, v in givens:
-            board[r][c] = str(v)
+        board = self.known_board(givens, n)
         header = "      " + " ".join(str(c + 1) for c in range(n)) + "   <- column weights"
         lines = [f"  {r + 1:>2} | " + " ".join(board[r]) + f" | row sum {row_sums[r]}" for r in range(n)]
         footer = "column sums: " + " ".join(str(s) for s in col_sums)
@@ -93,16 +90,6 @@ class Kakurasu(GridTask):
         metadata = {"size": n, "row_sums": row_sums, "col_sums": col_sums, "board": board,
                     "effort": n * n - len(givens) + nodes}
         return prompt, answer, metadata
-
-    def shape(self, problem: Problem) -> tuple[int, int]:
-        n = problem.metadata["size"]
-        return n, n
-
-    def read_cell(self, token: str, problem: Problem) -> int:
-        return read_symbol_cell(token, {"0": 0, "1": 1})
-
-    def symbols(self, problem: Problem) -> list[str]:
-        return ["0", "1"]
 
     def violation(self, problem: Problem, grid: Grid) -> str | None:
         meta = problem.metadata

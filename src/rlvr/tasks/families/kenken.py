@@ -18,14 +18,11 @@ from rlvr.tasks.families._csp import Model, refine_until_unique
 from rlvr.tasks.families._grid import (
     REGION_LABELS,
     Grid,
-    GridTask,
     answer_block,
     format_grid,
-    latin_violation,
     neighbours4,
-    read_int_cell,
 )
-from rlvr.tasks.families._latin import latin_model, random_latin
+from rlvr.tasks.families._latin import LatinGridTask, latin_givens_violation, latin_model, random_latin
 
 
 @dataclass(frozen=True)
@@ -112,7 +109,7 @@ def _grow_cages(n: int, max_cage: int, target: list[int], rng: random.Random) ->
 
 
 @register
-class KenKen(GridTask):
+class KenKen(LatinGridTask):
     """KenKen on an n x n grid (3..7) with +, -, *, / and single-cell cages."""
 
     name = "kenken"
@@ -164,22 +161,9 @@ class KenKen(GridTask):
                     "effort": n * n - len(givens) + nodes}
         return prompt, answer, metadata
 
-    def shape(self, problem: Problem) -> tuple[int, int]:
-        n = problem.metadata["size"]
-        return n, n
-
-    def read_cell(self, token: str, problem: Problem) -> int:
-        return read_int_cell(token, 1, problem.metadata["size"])
-
-    def symbols(self, problem: Problem) -> list[str]:
-        return [str(v) for v in range(1, problem.metadata["size"] + 1)]
-
     def violation(self, problem: Problem, grid: Grid) -> str | None:
         n = problem.metadata["size"]
-        for r, c, v in problem.metadata["givens"]:
-            if grid[r][c] != v:
-                return f"cell (row {r + 1}, column {c + 1}) must keep its given {v}"
-        broken = latin_violation(grid, n)
+        broken = latin_givens_violation(grid, n, problem.metadata["givens"])
         if broken:
             return broken
         for k, cage in enumerate(problem.metadata["cages"]):

@@ -14,8 +14,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rlvr.tasks.base import Problem, TaskError, register
-from rlvr.tasks.families._csp import Model, refine_until_unique
-from rlvr.tasks.families._grid import Grid, GridTask, answer_block, attempts, format_grid, read_symbol_cell
+from rlvr.tasks.families._binary import (
+    BinaryGridTask,
+    line_tables_model,
+    random_shading,
+    reveal_until_unique,
+)
+from rlvr.tasks.families._csp import Model
+from rlvr.tasks.families._grid import Grid, answer_block, attempts, format_grid
 
 FILLED, EMPTY = "#", "."
 
@@ -60,23 +66,18 @@ def arrangements(length: int, clue: tuple[int, ...]) -> tuple[tuple[int, ...], .
 
 def _model(n: int, row_clues: list[tuple[int, ...]], col_clues: list[tuple[int, ...]],
            givens: list[tuple[int, int, int]]) -> Model:
-    model = Model([3] * (n * n))
-    for r, clue in enumerate(row_clues):
-        model.line_table([r * n + c for c in range(n)], arrangements(n, clue))
-    for c, clue in enumerate(col_clues):
-        model.line_table([r * n + c for r in range(n)], arrangements(n, clue))
-    for r, c, v in givens:
-        model.fix(r * n + c, v)
-    return model
+    return line_tables_model(n, [arrangements(n, clue) for clue in row_clues],
+                             [arrangements(n, clue) for clue in col_clues], givens)
 
 
 @register
-class Nonogram(GridTask):
+class Nonogram(BinaryGridTask):
     """Square nonogram with run clues (and revealed cells where the clues alone are ambiguous)."""
 
     name = "nonogram"
     description = "Shade a nonogram grid so that every row and column shows exactly its runs of shaded cells."
     answer_format = "the grid, one row per line, '#' for a shaded cell and '.' for an empty one, separated by spaces"
+    cell_symbols = {FILLED: 1, EMPTY: 0}
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
@@ -88,19 +89,15 @@ class Nonogram(GridTask):
         if not 2 <= n <= 15:
             raise TaskError("nonogram size must be 2..15")
         for _ in attempts(self.name):
-            target = [1 if rng.random() * 100 < config.filled_percent else 0 for _ in range(n * n)]
+            target = random_shading(n, config.filled_percent, rng)
             row_clues = [tuple(runs(target[r * n:(r + 1) * n])) for r in range(n)]
             col_clues = [tuple(runs(target[c::n])) for c in range(n)]
-            pool = [(i // n, i % n, v) for i, v in enumerate(target)]
-            result = refine_until_unique(
-                lambda clues: _model(n, row_clues, col_clues, clues).solve(limit=2, node_limit=3_000),
-                target, [], pool, lambda clue, other: other[clue[0] * n + clue[1]] != clue[2], rng)
+            result = reveal_until_unique(
+                n, target, lambda clues: _model(n, row_clues, col_clues, clues).solve(limit=2, node_limit=3_000), rng)
             if result is not None:
                 break
         givens, nodes = result
-        board = [["?"] * n for _ in range(n)]
-        for r, c, v in givens:
-            board[r][c] = FILLED if v else EMPTY
+        board = self.known_board(givens, n)
 
         def clue_text(clue: tuple[int, ...]) -> str:
             return " ".join(map(str, clue)) if clue else "0"
@@ -124,16 +121,6 @@ class Nonogram(GridTask):
         metadata = {"size": n, "row_clues": [list(c) for c in row_clues], "col_clues": [list(c) for c in col_clues],
                     "board": board, "effort": n * n - len(givens) + nodes}
         return prompt, answer, metadata
-
-    def shape(self, problem: Problem) -> tuple[int, int]:
-        n = problem.metadata["size"]
-        return n, n
-
-    def read_cell(self, token: str, problem: Problem) -> int:
-        return read_symbol_cell(token, {"#": 1, ".": 0})
-
-    def symbols(self, problem: Problem) -> list[str]:
-        return [FILLED, EMPTY]
 
     def violation(self, problem: Problem, grid: Grid) -> str | None:
         meta = problem.metadata

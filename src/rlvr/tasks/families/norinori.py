@@ -11,16 +11,15 @@ import random
 from dataclasses import dataclass
 
 from rlvr.tasks.base import Problem, TaskError, register
+from rlvr.tasks.families._binary import BinaryGridTask, fix_givens
 from rlvr.tasks.families._csp import Model, refine_until_unique
 from rlvr.tasks.families._grid import (
     REGION_LABELS,
     Grid,
-    GridTask,
     answer_block,
     format_grid,
     grow_regions,
     neighbours4,
-    read_symbol_cell,
     region_text,
 )
 
@@ -67,18 +66,18 @@ def _model(n: int, regions: list[list[int]], givens: list[tuple[int, int, int]])
             model.add([r * n + c, *around], _pair_rule(r * n + c, around))
     for cells in members.values():
         model.count(cells, 2, 2)
-    for r, c, v in givens:
-        model.fix(r * n + c, v)
+    fix_givens(model, n, givens)
     return model
 
 
 @register
-class Norinori(GridTask):
+class Norinori(BinaryGridTask):
     """Norinori: two shaded cells per region, every shaded cell part of exactly one domino."""
 
     name = "norinori"
     description = "Shade exactly two cells in every region of a Norinori grid so that the shaded cells form dominoes."
     answer_format = "the grid, one row per line, '#' for a shaded cell and '.' for an empty one, separated by spaces"
+    cell_symbols = {SHADED: 1, EMPTY: 0}
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
@@ -136,16 +135,6 @@ class Norinori(GridTask):
         metadata = {"size": n, "regions": [[REGION_LABELS[v] for v in row] for row in regions],
                     "givens": [[r, c] for r, c, _ in givens], "effort": n * n + nodes}
         return prompt, answer, metadata
-
-    def shape(self, problem: Problem) -> tuple[int, int]:
-        n = problem.metadata["size"]
-        return n, n
-
-    def read_cell(self, token: str, problem: Problem) -> int:
-        return read_symbol_cell(token, {"#": 1, ".": 0})
-
-    def symbols(self, problem: Problem) -> list[str]:
-        return [SHADED, EMPTY]
 
     def violation(self, problem: Problem, grid: Grid) -> str | None:
         n = problem.metadata["size"]

@@ -17,14 +17,19 @@ from rlvr.tasks.base import Problem, TaskError, register
 from rlvr.tasks.families._csp import Model, refine_until_unique
 from rlvr.tasks.families._grid import (
     Grid,
-    GridTask,
     answer_block,
     attempts,
     format_grid,
-    latin_violation,
-    read_int_cell,
 )
-from rlvr.tasks.families._latin import latin_model, random_latin
+from rlvr.tasks.families._latin import (
+    LatinGridTask,
+    board_givens,
+    given_board,
+    given_clues,
+    latin_givens_violation,
+    latin_model,
+    random_latin,
+)
 
 SIDES = ("top", "bottom", "left", "right")
 
@@ -73,7 +78,7 @@ def _model(n: int, clues: list[tuple]) -> Model:
 
 
 @register
-class Skyscrapers(GridTask):
+class Skyscrapers(LatinGridTask):
     """Skyscrapers on an n x n grid (4..7) with visibility clues around the edge."""
 
     name = "skyscrapers"
@@ -93,7 +98,7 @@ class Skyscrapers(GridTask):
             target = random_latin(n, rng)
             edges = [("seen", side, k, visible([target[i] for i in line_cells(n, side, k)]))
                      for side in SIDES for k in range(n)]
-            givens = [("given", i // n, i % n, v) for i, v in enumerate(target)]
+            givens = given_clues(target, n)
             start = rng.sample(givens, n * n * config.given_percent // 100)
 
             def breaks(clue: tuple, other: list[int]) -> bool:
@@ -112,10 +117,7 @@ class Skyscrapers(GridTask):
                 break
         clues, nodes = result
         seen = {(clue[1], clue[2]): clue[3] for clue in clues if clue[0] == "seen"}
-        board = [["_"] * n for _ in range(n)]
-        for clue in clues:
-            if clue[0] == "given":
-                board[clue[1]][clue[2]] = str(clue[3])
+        board = given_board(clues, n)
 
         def edge(side: str, k: int) -> str:
             return str(seen.get((side, k), "."))
@@ -140,23 +142,9 @@ class Skyscrapers(GridTask):
                     "effort": sum(row.count("_") for row in board) + nodes}
         return prompt, answer, metadata
 
-    def shape(self, problem: Problem) -> tuple[int, int]:
-        n = problem.metadata["size"]
-        return n, n
-
-    def read_cell(self, token: str, problem: Problem) -> int:
-        return read_int_cell(token, 1, problem.metadata["size"])
-
-    def symbols(self, problem: Problem) -> list[str]:
-        return [str(v) for v in range(1, problem.metadata["size"] + 1)]
-
     def violation(self, problem: Problem, grid: Grid) -> str | None:
         n = problem.metadata["size"]
-        for r, row in enumerate(problem.metadata["board"]):
-            for c, cell in enumerate(row):
-                if cell != "_" and grid[r][c] != int(cell):
-                    return f"cell (row {r + 1}, column {c + 1}) must keep its given {cell}"
-        broken = latin_violation(grid, n)
+        broken = latin_givens_violation(grid, n, board_givens(problem.metadata["board"]))
         if broken:
             return broken
         flat = [v for row in grid for v in row]

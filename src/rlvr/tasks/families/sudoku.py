@@ -14,13 +14,12 @@ from rlvr.tasks.base import Problem, TaskError, register
 from rlvr.tasks.families._csp import NodeLimitReached
 from rlvr.tasks.families._grid import (
     Grid,
-    GridTask,
     answer_block,
     format_grid,
     givens_violation,
     latin_violation,
-    read_int_cell,
 )
+from rlvr.tasks.families._latin import LatinGridTask
 
 BOXES = {4: (2, 2), 6: (2, 3), 9: (3, 3)}
 
@@ -155,7 +154,7 @@ def generate(rng: random.Random, size: int, blanks: int) -> tuple[list[int], lis
 
 
 @register
-class Sudoku(GridTask):
+class Sudoku(LatinGridTask):
     """Classic sudoku with a unique solution; 4x4 (2x2 boxes), 6x6 (2x3) or 9x9 (3x3)."""
 
     name = "sudoku"
@@ -188,16 +187,6 @@ class Sudoku(GridTask):
         )
         blanks = sum(1 for v in puzzle if v == 0)
         return prompt, answer, {"size": n, "givens": givens, "blanks": blanks, "effort": nodes}
-
-    def shape(self, problem: Problem) -> tuple[int, int]:
-        n = problem.metadata["size"]
-        return n, n
-
-    def read_cell(self, token: str, problem: Problem) -> int:
-        return read_int_cell(token, 1, problem.metadata["size"])
-
-    def symbols(self, problem: Problem) -> list[str]:
-        return [str(v) for v in range(1, problem.metadata["size"] + 1)]
 
     def violation(self, problem: Problem, grid: Grid) -> str | None:
         n = problem.metadata["size"]
