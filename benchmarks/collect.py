@@ -14,6 +14,11 @@ def _demote(text: str) -> str:
     return re.sub(r"^(#+)", r"#\1", text, flags=re.MULTILINE)
 
 
+def _relink(text: str, area: str) -> str:
+    # Links and images in an area's page are relative to its folder.
+    return re.sub(r"\]\((?!https?:|/|#)([^)]+)\)", lambda m: f"]({area}/{m.group(1)})", text)
+
+
 def main() -> None:
     parts = [
         "# Benchmark results\n",
@@ -24,7 +29,7 @@ def main() -> None:
     for area in AREAS:
         page = HERE / area / "RESULTS.md"
         if page.exists():
-            parts.append(_demote(page.read_text(encoding="utf-8").strip()) + "\n")
+            parts.append(_relink(_demote(page.read_text(encoding="utf-8").strip()), area) + "\n")
         else:
             parts.append(f"## {area}\n\nNo results committed yet.\n")
     (HERE / "RESULTS.md").write_text("\n".join(parts), encoding="utf-8")
