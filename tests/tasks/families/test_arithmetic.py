@@ -105,14 +105,36 @@ def test_parse_integer() -> None:
     assert parse_integer("12,34") is None and parse_integer("") is None
 
 
+def _chain_tree(rng, config):  # type: ignore[no-untyped-def]
+    """Reference: the flat chain as an expression tree, drawing from `rng` in the same order."""
+    from rlvr.tasks.families.arithmetic import _flat_numbers
+
+    choices = config.ops.replace("/", "") or "+"
+    ops = [rng.choice(choices) for _ in range(config.operands - 1)]
+    numbers = _flat_numbers(rng, config.digits, ops)
+    # Bind products left to right, then sums and differences left to right.
+    terms = [numbers[0]]
+    joins = []
+    for op, number in zip(ops, numbers[1:]):
+        if op == "*":
+            terms[-1] = ("*", terms[-1], number)
+        else:
+            terms.append(number)
+            joins.append(op)
+    expr = terms[0]
+    for op, term in zip(joins, terms[1:]):
+        expr = (op, expr, term)
+    return expr
+
+
 def test_flat_fast_path_matches_the_expression_tree() -> None:
     """The flat levels skip building a tree; text and value must be what the tree gives."""
     import random
 
-    from rlvr.tasks.families.arithmetic import _LEVELS, _flat, _flat_text_and_value, render, value_of
+    from rlvr.tasks.families.arithmetic import _LEVELS, _flat_text_and_value, render, value_of
 
     for level in (1, 2, 3, 4, 5, 6):
         config = _LEVELS[level]
         for seed in range(200):
-            expr = _flat(random.Random(seed), config)
+            expr = _chain_tree(random.Random(seed), config)
             assert _flat_text_and_value(random.Random(seed), config) == (render(expr), value_of(expr))

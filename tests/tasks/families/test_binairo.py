@@ -18,8 +18,6 @@ def tagged(answer: str) -> str:
     return f"<think>working</think>\n<answer>{answer}</answer>"
 
 
-
-
 def test_puzzles_have_exactly_one_solution() -> None:
     for difficulty in (1, 3, 5):
         for problem in task.generate(3, seed=11, difficulty=difficulty):

@@ -20,8 +20,6 @@ def tagged(answer: str) -> str:
     return f"<think>working</think>\n<answer>{answer}</answer>"
 
 
-
-
 def test_random_squares_are_magic() -> None:
     rng = random.Random(3)
     for n in (3, 4, 5):

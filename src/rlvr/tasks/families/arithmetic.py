@@ -124,31 +124,10 @@ def _tree(rng: random.Random, config: ArithmeticConfig, size: int) -> Expr:
     return _combine(rng, config, _tree(rng, config, left_size), size - left_size)
 
 
-def _flat(rng: random.Random, config: ArithmeticConfig) -> Expr:
-    """A bracket-free chain `a op b op c ...`, grouped by the usual precedence."""
-    choices = config.ops.replace("/", "") or "+"
-    below, width = rng._randbelow, len(choices)
-    ops = [choices[below(width)] for _ in range(config.operands - 1)]  # == rng.choice(choices)
-    numbers = _flat_numbers(rng, config.digits, ops)
-    # First bind products left to right, then sums and differences left to right.
-    terms: list[Expr] = [numbers[0]]
-    joins: list[str] = []
-    for op, number in zip(ops, numbers[1:]):
-        if op == "*":
-            terms[-1] = ("*", terms[-1], number)
-        else:
-            terms.append(number)
-            joins.append(op)
-    expr = terms[0]
-    for op, term in zip(joins, terms[1:]):
-        expr = (op, expr, term)
-    return expr
-
-
 def _flat_text_and_value(rng: random.Random, config: ArithmeticConfig) -> tuple[str, int]:
-    """What `render` and `value_of` give for `_flat`'s chain, without building the tree.
+    """A bracket-free chain `a op b op c ...` as text and exact value, without building a tree.
 
-    A chain grouped by the usual precedence renders without brackets, so the text is the
+    Grouped by the usual precedence, such a chain renders without brackets, so the text is the
     numbers and operators in order; the value sums the signed products.
     """
     choices = config.ops.replace("/", "") or "+"
