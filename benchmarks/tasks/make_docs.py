@@ -28,7 +28,10 @@ verdict.correct, verdict.reason                     # True/False and a stable re
 
 ## The contract every family meets
 - **Deterministic streams.** Item *i* depends only on the family, seed, difficulty and *i*
-  (each item has its own RNG), so item 10,000 costs the same as item 0 and shards agree.
+  (each item has its own RNG, seeded from a blake2b hash of those four), so item 10,000 costs
+  the same as item 0 and shards agree. Families that draw only a few numbers per item
+  (`arithmetic`, and a mixture's choice of family) set `light_rng = True` and get a
+  `LightRandom`, which seeds in O(1) where a Mersenne Twister mixes 624 words.
 - **One right answer, or any valid one.** A puzzle either has exactly one solution (proved by
   a solver at generation time) or is checked by its rules, so every valid solution scores 1
   (`sat`, `dyck_completion`, `sequence_induction` accept any rule-consistent answer; see each

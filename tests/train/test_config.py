@@ -10,7 +10,7 @@ from rlvr.train.config import ConfigError, from_dict, load_config, recipe_names
 
 
 def test_shipped_recipes_load() -> None:
-    assert {"default", "laser_d", "grpo_long"} <= set(recipe_names())
+    assert {"default", "laser_d"} <= set(recipe_names())
     default = load_config(None)
     assert default.name == "default"
     assert default.model == "default"
@@ -65,6 +65,7 @@ def test_overrides() -> None:
     ({"eval": {"seed": 0}}, "eval.seed \\(0\\) must differ from tasks.seed"),
     ({"verl": {"rollout": "tgi"}}, "verl.rollout must be vllm, sglang or hf"),
     ({"tasks": "arithmetic"}, "tasks must be a mapping of keys"),
+    ({"tasks": {"monitor_problems": 0}}, "tasks.monitor_problems must be >= 1"),
 ])
 def test_errors_name_the_key(data: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
@@ -88,3 +89,12 @@ def test_missing_and_malformed_files(tmp_path: Path) -> None:
     other.write_text("{}")
     with pytest.raises(ConfigError, match=".yaml, .yml or .toml"):
         load_config(other)
+
+
+def test_monitor_rows_follow_the_config_and_come_from_their_own_seed() -> None:
+    from rlvr.train.data import monitor_rows, train_rows
+
+    config = load_config("laser_d", ["tasks.monitor_problems=5", "tasks.train_problems=5"])
+    rows = monitor_rows(config)
+    assert len(rows) == 5
+    assert [row["prompt"] for row in rows] != [row["prompt"] for row in train_rows(config)]

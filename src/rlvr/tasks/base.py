@@ -108,17 +108,110 @@ def mangle_answer(gold: str, rng: random.Random) -> str:
     return text[:i] + replacement + text[i + 1:]
 
 
-@lru_cache(maxsize=256)
-def _stream_hasher(task: str, seed: int, difficulty: int) -> Any:
-    return hashlib.blake2b(f"{task}|{seed}|{difficulty}|".encode(), digest_size=8)
+@lru_cache(maxsize=512)
+def _stream_hasher(task: str, seed: int, difficulty: int, digest_size: int = 8) -> Any:
+    return hashlib.blake2b(f"{task}|{seed}|{difficulty}|".encode(), digest_size=digest_size)
 
 
-def item_rng(task: str, seed: int, difficulty: int, index: int) -> random.Random:
+_MASK64 = (1 << 64) - 1
+_GOLDEN64 = 0x9E3779B97F4A7C15
+_SLACK_BITS = 32  # a bounded draw needs this many spare bits: bias below 2**-32
+_LIGHT_DIGEST_BYTES = 32
+
+
+class LightRandom(random.Random):
+    """A `random.Random` that seeds in O(1), for items that draw only a handful of numbers.
+
+    Seeding a Mersenne Twister mixes 624 words, which costs more than a whole item of a
+    family such as `arithmetic`. This generator keeps a pool of random bits: bounded
+    draws take `pool mod n` while at least 32 spare bits remain (bias below 2**-32),
+    `getrandbits` takes low bits exactly, and an empty pool is refilled 64 bits at a
+    time by splitmix64 (Steele, Lea and Flood, 2014). `from_digest` fills the first
+    pool straight from a hash digest. Every `random.Random` method (choice, shuffle,
+    sample, ...) works on top of it.
+    """
+
+    def seed(self, a: Any = None, version: int = 2) -> None:  # noqa: ARG002 - Random's signature
+        """Seed from an int, str or bytes (hashed, so nearby seeds give unrelated streams)."""
+        if a is None:
+            a = random.getrandbits(256)
+        if isinstance(a, int):
+            key = a.to_bytes(a.bit_length() // 8 + 1, "little", signed=True)
+        elif isinstance(a, str):
+            key = a.encode()
+        elif isinstance(a, (bytes, bytearray)):
+            key = bytes(a)
+        else:
+            raise TypeError(f"LightRandom seeds must be int, str or bytes, not {type(a).__name__}")
+        self._load(hashlib.blake2b(key, digest_size=_LIGHT_DIGEST_BYTES).digest())
+
+    @classmethod
+    def from_digest(cls, digest: bytes) -> "LightRandom":
+        """A generator whose first pool is `digest` (uniformly random bytes, e.g. a blake2b hash)."""
+        rng = cls.__new__(cls)
+        rng._load(digest)
+        return rng
+
+    def _load(self, digest: bytes) -> None:
+        self._pool = int.from_bytes(digest, "little")
+        self._bits = 8 * len(digest)
+        self._state = self._pool >> max(self._bits - 64, 0)  # splitmix64 starts from the top word
+        self.gauss_next = None
+
+    def _next64(self) -> int:
+        self._state = state = (self._state + _GOLDEN64) & _MASK64
+        z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+        return z ^ (z >> 31)
+
+    def _refill(self, bits: int) -> None:
+        # The pool may hold a little more than `_bits` (bounded draws count whole bits);
+        # dropping the excess keeps it from growing over a long stream.
+        self._pool &= (1 << self._bits) - 1
+        while self._bits < bits:
+            self._pool = (self._pool << 64) | self._next64()
+            self._bits += 64
+
+    def getrandbits(self, k: int) -> int:
+        if k < 0:
+            raise ValueError("number of bits must be non-negative")
+        if self._bits < k:
+            self._refill(k)
+        value = self._pool & ((1 << k) - 1)
+        self._pool >>= k
+        self._bits -= k
+        return value
+
+    def random(self) -> float:
+        return self.getrandbits(53) * (1.0 / 9007199254740992.0)
+
+    def _randbelow(self, n: int) -> int:
+        width = n.bit_length()
+        if self._bits < width + _SLACK_BITS:
+            self._refill(width + _SLACK_BITS)
+        self._pool, value = divmod(self._pool, n)
+        self._bits -= width
+        return value
+
+    def getstate(self) -> tuple[Any, ...]:
+        return self._pool, self._bits, self._state, self.gauss_next
+
+    def setstate(self, state: tuple[Any, ...]) -> None:
+        self._pool, self._bits, self._state, self.gauss_next = state
+
+
+def item_rng(task: str, seed: int, difficulty: int, index: int, light: bool = False) -> random.Random:
     """A private RNG for one item, so item i never depends on items before it.
 
     Seeded from blake2b of "task|seed|difficulty|index"; the hasher of the shared prefix is
     reused (hashing is incremental, so the digest is the same as hashing the whole key).
+    `light` gives a `LightRandom` over a 256-bit digest (cheap to seed, for items that draw
+    only a few numbers) instead of a Mersenne Twister.
     """
+    if light:
+        hasher = _stream_hasher(task, seed, difficulty, _LIGHT_DIGEST_BYTES).copy()
+        hasher.update(str(index).encode())
+        return LightRandom.from_digest(hasher.digest())
     hasher = _stream_hasher(task, seed, difficulty).copy()
     hasher.update(str(index).encode())
     return random.Random(int.from_bytes(hasher.digest(), "big"))
@@ -136,6 +229,9 @@ class Task(ABC):
     answer_format: ClassVar[str] = ""
     category: ClassVar[str] = ""
     Config: ClassVar[type]
+    # Families whose items draw only a few numbers use LightRandom: seeding a Mersenne
+    # Twister would cost more than the rest of the item.
+    light_rng: ClassVar[bool] = False
 
     def __init__(self, **overrides: Any) -> None:
         # Overrides pin knobs regardless of difficulty (e.g. size=6 for sudoku).
@@ -180,7 +276,7 @@ class Task(ABC):
     def problem(self, index: int, seed: int = 0, difficulty: int = 5) -> Problem:
         """Item `index` of the stream for (seed, difficulty)."""
         config, knobs = self._config_and_knobs(difficulty)
-        rng = item_rng(self.name, seed, difficulty, index)
+        rng = item_rng(self.name, seed, difficulty, index, self.light_rng)
         prompt, answer, metadata = self.make(rng, config)
         metadata = {**metadata, "knobs": dict(knobs), "seed": seed, "index": index}
         return Problem(

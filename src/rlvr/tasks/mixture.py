@@ -73,7 +73,7 @@ class Mixture:
 
     def family_of(self, index: int) -> Task:
         """Which family item `index` comes from."""
-        draw = item_rng("mixture|" + ",".join(self.names), self.seed, 0, index).random()
+        draw = item_rng("mixture|" + ",".join(self.names), self.seed, 0, index, light=True).random()
         slot = min(bisect.bisect_right(self._cumulative, draw), len(self.tasks) - 1)
         return self.tasks[slot]
 

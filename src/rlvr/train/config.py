@@ -57,6 +57,7 @@ class TasksConfig:
     curriculum: CurriculumConfig | None = None
     train_problems: int = 4096
     seed: int = 0
+    monitor_problems: int = 16   # prompts in each monitoring batch of stateful rewards (LASER-D)
 
 
 @dataclass
@@ -403,6 +404,7 @@ def _validate_tasks(tasks: TasksConfig) -> None:
 
     known = task_names()
     _need(bool(tasks.mixture), "tasks.mixture needs at least one task")
+    _need(tasks.monitor_problems >= 1, f"tasks.monitor_problems must be >= 1; got {tasks.monitor_problems}")
     seen = set()
     for i, entry in enumerate(tasks.mixture):
         _need(entry.name in known, f"tasks.mixture[{i}].name: unknown task {entry.name!r}; known: {', '.join(known)}")

@@ -61,7 +61,7 @@ def train_dataset(config: TrainConfig, curriculum: Curriculum | None = None) -> 
     return IterableDataset.from_generator(stream)
 
 
-def monitor_rows(config: TrainConfig, count: int = 16) -> list[dict[str, Any]]:
-    """Prompts for stateful rewards' monitoring batches (LASER-D), disjoint from training."""
+def monitor_rows(config: TrainConfig) -> list[dict[str, Any]]:
+    """`tasks.monitor_problems` prompts for stateful rewards' monitoring batches (LASER-D), disjoint from training."""
     mixture = make_mixture(config, seed=config.tasks.seed + MONITOR_SEED_OFFSET)
-    return [to_trl_row(p, config.system_prompt) for p in mixture.generate(count)]
+    return [to_trl_row(p, config.system_prompt) for p in mixture.generate(config.tasks.monitor_problems)]

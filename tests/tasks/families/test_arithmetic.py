@@ -106,12 +106,15 @@ def test_parse_integer() -> None:
 
 
 def _chain_tree(rng, config):  # type: ignore[no-untyped-def]
-    """Reference: the flat chain as an expression tree, drawing from `rng` in the same order."""
-    from rlvr.tasks.families.arithmetic import _flat_numbers
-
+    """Reference: the flat chain as an expression tree, drawing from `rng` in the same order
+    (the first number, then an operator and its number at a time)."""
     choices = config.ops.replace("/", "") or "+"
-    ops = [rng.choice(choices) for _ in range(config.operands - 1)]
-    numbers = _flat_numbers(rng, config.digits, ops)
+    low = 0 if config.digits == 1 else 10 ** (config.digits - 1)
+    numbers = [rng.randint(low, 10**config.digits - 1)]
+    ops = []
+    for _ in range(config.operands - 1):
+        ops.append(rng.choice(choices))
+        numbers.append(rng.randint(2, 12) if ops[-1] == "*" else rng.randint(low, 10**config.digits - 1))
     # Bind products left to right, then sums and differences left to right.
     terms = [numbers[0]]
     joins = []
@@ -128,13 +131,16 @@ def _chain_tree(rng, config):  # type: ignore[no-untyped-def]
 
 
 def test_flat_fast_path_matches_the_expression_tree() -> None:
-    """The flat levels skip building a tree; text and value must be what the tree gives."""
+    """The flat levels skip building a tree; text, value and digit count must be what the tree gives."""
     import random
 
+    from rlvr.tasks.base import LightRandom
     from rlvr.tasks.families.arithmetic import _LEVELS, _flat_text_and_value, render, value_of
 
     for level in (1, 2, 3, 4, 5, 6):
         config = _LEVELS[level]
         for seed in range(200):
-            expr = _chain_tree(random.Random(seed), config)
-            assert _flat_text_and_value(random.Random(seed), config) == (render(expr), value_of(expr))
+            for make_rng in (random.Random, LightRandom):
+                expr = _chain_tree(make_rng(seed), config)
+                text = render(expr)
+                assert _flat_text_and_value(make_rng(seed), config) == (text, value_of(expr), sum(map(str.isdigit, text)))

@@ -85,20 +85,6 @@ def _number(rng: random.Random, digits: int) -> int:
     return rng.randint(low, 10**digits - 1)
 
 
-def _flat_numbers(rng: random.Random, digits: int, ops: list[str]) -> list[int]:
-    """The operands of a flat chain, drawn exactly as `randint` would draw them, minus its call layers.
-
-    `randint(a, b)` is `a + _randbelow(b - a + 1)` in CPython; calling that directly keeps
-    every stream identical while making this, the hot loop of the easy levels, faster.
-    """
-    below = rng._randbelow
-    low = 0 if digits == 1 else 10 ** (digits - 1)
-    span = 10**digits - low
-    numbers = [low + below(span)]
-    numbers += [2 + below(11) if op == "*" else low + below(span) for op in ops]
-    return numbers
-
-
 def _combine(rng: random.Random, config: ArithmeticConfig, left: Expr, right_size: int) -> Expr:
     """`left op right` with a fresh right side; division only where it is exact."""
     op = rng.choice(config.ops)
@@ -124,27 +110,35 @@ def _tree(rng: random.Random, config: ArithmeticConfig, size: int) -> Expr:
     return _combine(rng, config, _tree(rng, config, left_size), size - left_size)
 
 
-def _flat_text_and_value(rng: random.Random, config: ArithmeticConfig) -> tuple[str, int]:
-    """A bracket-free chain `a op b op c ...` as text and exact value, without building a tree.
+def _flat_text_and_value(rng: random.Random, config: ArithmeticConfig) -> tuple[str, int, int]:
+    """A bracket-free chain `a op b op c ...` as text, exact value and digit count, without a tree.
 
     Grouped by the usual precedence, such a chain renders without brackets, so the text is the
-    numbers and operators in order; the value sums the signed products.
+    numbers and operators in order; the value sums the signed products. This is the whole item
+    at the easy levels, so it draws with `_randbelow` directly (what `randint` and `choice` call).
     """
     choices = config.ops.replace("/", "") or "+"
     below, width = rng._randbelow, len(choices)
-    ops = [choices[below(width)] for _ in range(config.operands - 1)]  # == rng.choice(choices)
-    numbers = _flat_numbers(rng, config.digits, ops)
-    parts = [str(numbers[0])]
-    total, term, sign = 0, numbers[0], 1
-    for op, number in zip(ops, numbers[1:]):
-        parts.append(op)
-        parts.append(str(number))
+    low = 0 if config.digits == 1 else 10 ** (config.digits - 1)
+    span = 10**config.digits - low
+    first = low + below(span)
+    text = str(first)
+    parts = [text]
+    digits = len(text)
+    total, term, sign = 0, first, 1
+    for _ in range(config.operands - 1):
+        op = choices[below(width)]
+        # Products of two large operands swamp the rest; keep one factor small.
+        number = 2 + below(11) if op == "*" else low + below(span)
+        text = str(number)
+        parts += (op, text)
+        digits += len(text)
         if op == "*":
             term *= number
         else:
             total += sign * term
             term, sign = number, (1 if op == "+" else -1)
-    return " ".join(parts), total + sign * term
+    return " ".join(parts), total + sign * term, digits
 
 
 def parse_integer(text: str) -> int | None:
@@ -164,6 +158,7 @@ class Arithmetic(Task):
     answer_format: ClassVar[str] = "an integer in \\boxed{} or <answer></answer>"
     category: ClassVar[str] = "arithmetic"
     Config: ClassVar[type] = ArithmeticConfig
+    light_rng: ClassVar[bool] = True
 
     def config_for(self, difficulty: int) -> ArithmeticConfig:
         return _LEVELS[difficulty]
@@ -174,10 +169,11 @@ class Arithmetic(Task):
         if config.nested:
             expr = _tree(rng, config, config.operands)
             text, value = render(expr), value_of(expr)
+            effort = config.operands - 1 + sum(map(str.isdigit, text)) + 2 * text.count("(")
         else:
-            text, value = _flat_text_and_value(rng, config)
+            text, value, digits = _flat_text_and_value(rng, config)
+            effort = config.operands - 1 + digits
         prompt = f"What is {text}? Put the final answer in \\boxed{{}}."
-        effort = config.operands - 1 + sum(map(str.isdigit, text)) + 2 * text.count("(")
         return prompt, str(value), {"expression": text, "effort": effort}
 
     def check(self, problem: Problem, response: str) -> Verdict:
