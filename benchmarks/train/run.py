@@ -96,7 +96,7 @@ def main() -> int:
     if previous.exists():
         # Parts skipped in this run keep their last measured figures.
         kept = json.loads(previous.read_text(encoding="utf-8"))
-        for part in ("default", "grpo", "laser_d"):
+        for part in ("default", "grpo", "laser_d", "pair_start_model"):
             if part in kept and part not in results:
                 results[part] = kept[part]
     (out_dir / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
@@ -164,14 +164,15 @@ def render(results: dict) -> str:
         ga, la = g["after"], l["after"]
         cut = 1 - la["mean_tokens"] / ga["mean_tokens"] if ga["mean_tokens"] else 0.0
         drop = (ga["accuracy"] - la["accuracy"]) * 100
+        start = results.get("pair_start_model", "part 1's result")
         lines += [
             "## LASER-D vs plain GRPO (same task, prompt, budget; same run)", "",
-            "Both continue from the model part 1 trained (LASER-D is meant for a policy that already "
+            "Both continue from the same trained model (LASER-D is meant for a policy that already "
             "solves the task). `grpo` is the default recipe (correctness + format); `laser_d` replaces "
             "correctness with LASER-D (correctness plus a bonus for correct answers within an adaptive, "
             "difficulty-aware target length). Same prompt, task, seed, step budget and held-out set.", "",
             "| recipe | steps | held-out accuracy | mean response tokens | format rate |", "|---|---|---|---|---|",
-            f"| start (both): part 1's result | 0 | {g['before']['accuracy']:.3f} | {g['before']['mean_tokens']:.1f} | {g['before']['format_rate']:.3f} |",
+            f"| start (both): {start} | 0 | {g['before']['accuracy']:.3f} | {g['before']['mean_tokens']:.1f} | {g['before']['format_rate']:.3f} |",
             f"| grpo | {g['steps']} | {ga['accuracy']:.3f} | {ga['mean_tokens']:.1f} | {ga['format_rate']:.3f} |",
             f"| laser_d | {l['steps']} | {la['accuracy']:.3f} | {la['mean_tokens']:.1f} | {la['format_rate']:.3f} |",
             "",
@@ -184,7 +185,7 @@ def render(results: dict) -> str:
             lines += [
                 "",
                 f"From the shared start ({g['before']['mean_tokens']:.1f} tokens), plain GRPO itself cut held-out "
-                f"response tokens by {(1 - ga['mean_tokens'] / g['before']['mean_tokens']) * 100:.0f}% and LASER-D by "
+                f"response tokens by {grpo_cut * 100:.0f}% and LASER-D by "
                 f"{(1 - la['mean_tokens'] / l['before']['mean_tokens']) * 100:.0f}%: on a task whose answers are a "
                 "boxed number, the correctness and format rewards already remove most of the excess length, "
                 "which leaves LASER-D little to cut beyond GRPO.",

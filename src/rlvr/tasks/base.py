@@ -208,13 +208,10 @@ def item_rng(task: str, seed: int, difficulty: int, index: int, light: bool = Fa
     `light` gives a `LightRandom` over a 256-bit digest (cheap to seed, for items that draw
     only a few numbers) instead of a Mersenne Twister.
     """
-    if light:
-        hasher = _stream_hasher(task, seed, difficulty, _LIGHT_DIGEST_BYTES).copy()
-        hasher.update(str(index).encode())
-        return LightRandom.from_digest(hasher.digest())
-    hasher = _stream_hasher(task, seed, difficulty).copy()
+    hasher = _stream_hasher(task, seed, difficulty, _LIGHT_DIGEST_BYTES if light else 8).copy()
     hasher.update(str(index).encode())
-    return random.Random(int.from_bytes(hasher.digest(), "big"))
+    digest = hasher.digest()
+    return LightRandom.from_digest(digest) if light else random.Random(int.from_bytes(digest, "big"))
 
 
 class Task(ABC):

@@ -80,9 +80,13 @@ def render(expr: Expr) -> str:
     return f"{left_text} {_SHOWN[op]} {right_text}"
 
 
+def _lowest(digits: int) -> int:
+    """The smallest operand with `digits` digits (0 for single digits)."""
+    return 0 if digits == 1 else 10 ** (digits - 1)
+
+
 def _number(rng: random.Random, digits: int) -> int:
-    low = 0 if digits == 1 else 10 ** (digits - 1)
-    return rng.randint(low, 10**digits - 1)
+    return rng.randint(_lowest(digits), 10**digits - 1)
 
 
 def _combine(rng: random.Random, config: ArithmeticConfig, left: Expr, right_size: int) -> Expr:
@@ -119,7 +123,7 @@ def _flat_text_and_value(rng: random.Random, config: ArithmeticConfig) -> tuple[
     """
     choices = config.ops.replace("/", "") or "+"
     below, width = rng._randbelow, len(choices)
-    low = 0 if config.digits == 1 else 10 ** (config.digits - 1)
+    low = _lowest(config.digits)
     span = 10**config.digits - low
     first = low + below(span)
     text = str(first)
