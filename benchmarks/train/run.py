@@ -41,6 +41,8 @@ def main() -> int:
     parser.add_argument("--start-model", default=None,
                         help="model both halves of the LASER-D comparison start from (default: part 1's result)")
     parser.add_argument("--set", action="append", default=[], help="extra recipe override for every run, key=value")
+    parser.add_argument("--keep-work", action="store_true",
+                        help="keep the trained models (printed folder), e.g. as --start-model of a replicate")
     args = parser.parse_args()
 
     out_dir = Path(args.out_dir)
@@ -102,7 +104,10 @@ def main() -> int:
     (out_dir / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     (out_dir / "RESULTS.md").write_text(render(results), encoding="utf-8")
     print(f"wrote {out_dir / 'RESULTS.md'}")
-    shutil.rmtree(work, ignore_errors=True)
+    if args.keep_work:
+        print(f"trained models kept under {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
@@ -197,8 +202,8 @@ def render(results: dict) -> str:
     if (HERE / "GPU.md").exists():
         lines += ["GPU runs (one H100): see [GPU.md](GPU.md).", ""]
     if (HERE / "RESULTS-laser-cpu.md").exists():
-        lines += ["LASER-D started from the base model instead (it lengthened answers): see "
-                  "[RESULTS-laser-cpu.md](RESULTS-laser-cpu.md).", ""]
+        lines += ["Other CPU runs of the comparison (LASER-D from the base model, twice: it lengthened answers; "
+                  "replicates from other GRPO-trained starts): see [RESULTS-laser-cpu.md](RESULTS-laser-cpu.md).", ""]
     return "\n".join(lines)
 
 

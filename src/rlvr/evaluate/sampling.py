@@ -135,8 +135,13 @@ class VLLMSampler:
     """vLLM's offline engine, for GPUs: much faster than `generate` on long completions."""
 
     def __init__(self, model_path: str, gpu_memory_utilization: float = 0.8) -> None:
-        from vllm import LLM
-
+        try:
+            from vllm import LLM
+        except ImportError:
+            raise SamplingError(
+                "the vllm backend needs vLLM (pip install vllm, on a machine with a CUDA GPU); "
+                "use --backend transformers otherwise"
+            ) from None
         self.engine = LLM(model=model_path, gpu_memory_utilization=gpu_memory_utilization)
 
     def sample(
