@@ -65,14 +65,24 @@ def set_threads(config: TrainConfig) -> int:
     return threads
 
 
-def idle_cores() -> int:
-    """Cores not taken by other processes (1-minute load average), at least 1."""
+def idle_cores(window_s: float = 1.0) -> int:
+    """Cores not taken by other processes, at least 1.
+
+    Measured as the machine's CPU use over `window_s` seconds while this process sleeps, so
+    neither this process's own earlier work nor a job that has just ended counts (the 1-minute
+    load average, the fallback without psutil, includes both).
+    """
     cores = os.cpu_count() or 1
     try:
-        load = os.getloadavg()[0]
-    except OSError:
-        return cores
-    return max(1, min(cores, int(cores - load + 0.5)))
+        import psutil
+
+        busy = psutil.cpu_percent(interval=window_s) / 100.0 * cores
+    except ImportError:
+        try:
+            busy = os.getloadavg()[0]
+        except OSError:
+            return cores
+    return max(1, min(cores, int(cores - busy + 0.5)))
 
 
 def grpo_args(config: TrainConfig, on_gpu: bool) -> Any:
