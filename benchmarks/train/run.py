@@ -160,6 +160,8 @@ def render(results: dict) -> str:
             f"| held-out format rate before -> after | {b['format_rate']:.3f} -> {a['format_rate']:.3f} |",
             f"| mean response tokens before -> after | {b['mean_tokens']:.1f} -> {a['mean_tokens']:.1f} |",
         ]
+        if d.get("threads"):
+            lines.append(f"| torch CPU threads | {d['threads']} |")
         if "completion_tokens_per_s" in d:
             lines.append(f"| sampled completion tokens / s of training | {d['completion_tokens_per_s']:.1f} |")
         lines += ["", f"Target: +15 points within 15 minutes -> {'met' if gain >= 15 and d['wall_seconds_with_conversion'] <= 900 else 'NOT met'}.",
@@ -175,11 +177,12 @@ def render(results: dict) -> str:
             "Both continue from the same trained model (LASER-D is meant for a policy that already "
             "solves the task). `grpo` is the default recipe (correctness + format); `laser_d` replaces "
             "correctness with LASER-D (correctness plus a bonus for correct answers within an adaptive, "
-            "difficulty-aware target length). Same prompt, task, seed, step budget and held-out set.", "",
-            "| recipe | steps | held-out accuracy | mean response tokens | format rate |", "|---|---|---|---|---|",
-            f"| start (both): {start} | 0 | {g['before']['accuracy']:.3f} | {g['before']['mean_tokens']:.1f} | {g['before']['format_rate']:.3f} |",
-            f"| grpo | {g['steps']} | {ga['accuracy']:.3f} | {ga['mean_tokens']:.1f} | {ga['format_rate']:.3f} |",
-            f"| laser_d | {l['steps']} | {la['accuracy']:.3f} | {la['mean_tokens']:.1f} | {la['format_rate']:.3f} |",
+            "difficulty-aware target length). Same prompt, task, seed, step and time budgets, and held-out set.", "",
+            "| recipe | steps (stopped by) | torch threads | held-out accuracy | mean response tokens | format rate |",
+            "|---|---|---|---|---|---|",
+            f"| start (both): {start} | 0 | - | {g['before']['accuracy']:.3f} | {g['before']['mean_tokens']:.1f} | {g['before']['format_rate']:.3f} |",
+            *(f"| {name} | {r['steps']} ({r['stop_reason']}) | {r.get('threads', '-')} | {r['after']['accuracy']:.3f} | "
+              f"{r['after']['mean_tokens']:.1f} | {r['after']['format_rate']:.3f} |" for name, r in (("grpo", g), ("laser_d", l))),
             "",
             f"LASER-D / GRPO mean response tokens: {1 - cut:.2f} (a {cut * 100:.0f}% cut); accuracy difference "
             f"{-drop:+.1f} points. Target (>= 30% cut at <= 2 points lower accuracy): "
