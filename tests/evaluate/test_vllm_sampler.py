@@ -55,9 +55,9 @@ class FakeLLM:
             words = conversation[-1]["content"].split()
             outputs = []
             for sample in range(sampling_params.n):
-                reply = words[: sampling_params.max_tokens] + [str(sample)]
-                ended = len(words) + 1 <= sampling_params.max_tokens
-                kept = reply if ended else reply[: sampling_params.max_tokens]
+                reply = [*words, str(sample)]
+                ended = len(reply) <= sampling_params.max_tokens
+                kept = reply[: sampling_params.max_tokens]
                 outputs.append(FakeCompletion(" ".join(kept), list(range(len(kept))), "stop" if ended else "length"))
             results.append(FakeRequest(outputs))
         return results

@@ -273,7 +273,7 @@ class Task(ABC):
     def problem(self, index: int, seed: int = 0, difficulty: int = 5) -> Problem:
         """Item `index` of the stream for (seed, difficulty)."""
         config, knobs = self._config_and_knobs(difficulty)
-        rng = item_rng(self.name, seed, difficulty, index, self.light_rng)
+        rng = item_rng(self.name, seed, difficulty, index, light=self.light_rng)
         prompt, answer, metadata = self.make(rng, config)
         metadata = {**metadata, "knobs": dict(knobs), "seed": seed, "index": index}
         return Problem(
