@@ -130,24 +130,31 @@ def run_pair_parallel(arms: dict, work: Path) -> dict:
     """
     import subprocess
 
+    from rlvr.train.config import load_config
     from rlvr.train.result import SUMMARY_FILE
 
     procs = {}
     for name, (recipe, overrides) in arms.items():
+        settings = [*overrides, "threads=1", "algorithm.gradient_checkpointing=true"]
+        # Resolved here as well, so a bad override fails before anything starts, and the
+        # summary is read from the folder the run really writes to.
+        output = Path(load_config(recipe, settings).output)
         command = [sys.executable, "-m", "rlvr.cli", "train", recipe]
-        for item in [*overrides, "threads=1", "algorithm.gradient_checkpointing=true"]:
+        for item in settings:
             command += ["--set", item]
-        log = open(work / f"{name}.log", "w", encoding="utf-8")  # noqa: SIM115 - closed below
-        procs[name] = (subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), log)
+        with open(work / f"{name}.log", "w", encoding="utf-8") as log:  # the child keeps its own handle
+            procs[name] = (subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), output)
         print(f"{name}: {' '.join(command)} (log: {work / f'{name}.log'})", flush=True)
     runs = {}
-    for name, (proc, log) in procs.items():
+    for name, (proc, output) in procs.items():
         code = proc.wait()
-        log.close()
         if code != 0:
+            # Stop the other half rather than leave it running without a parent to collect it.
+            for other, _ in procs.values():
+                if other.poll() is None:
+                    other.terminate()
             raise SystemExit(f"{name} failed (exit {code}); see {work / f'{name}.log'}")
-        output = next(o.split("=", 1)[1] for o in arms[name][1] if o.startswith("output="))
-        runs[name] = json.loads((Path(output) / SUMMARY_FILE).read_text(encoding="utf-8"))
+        runs[name] = json.loads((output / SUMMARY_FILE).read_text(encoding="utf-8"))
     return runs
 
 
