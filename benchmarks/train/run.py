@@ -9,10 +9,11 @@ One command, self-contained; writes RESULTS.md, results.json and PNG reports nex
 1. Default recipe (`rlvr demo`): SmolLM2-135M-Instruct converted from its GGUF into a fresh
    cache, held-out accuracy before and after GRPO, mean response tokens, wall time.
    Target: +15 points of held-out accuracy within 15 minutes on 2 CPU cores.
-2. From the model part 1 trained (the way LASER-D is meant to be used: on a policy that already
-   solves the task), plain GRPO (`default`) and `laser_d` each continue for the same number of
-   steps, side by side in the same run. Target: LASER-D cuts mean response tokens by >= 30% at
-   <= 2 points lower held-out accuracy.
+2. LASER-D is meant for a policy that already solves the task, so plain GRPO first continues
+   from part 1's result for --warmup-minutes (optional). From that model, plain GRPO (`default`)
+   and `laser_d` each continue with the same step and time budgets, once per training seed in
+   --seeds. Target: LASER-D cuts mean response tokens by >= 30% at <= 2 points lower held-out
+   accuracy, judged per seed; the table says in how many seeds it was met.
 """
 
 from __future__ import annotations
@@ -40,12 +41,19 @@ def main() -> int:
     parser.add_argument("--skip-laser", action="store_true")
     parser.add_argument("--start-model", default=None,
                         help="model both halves of the LASER-D comparison start from (default: part 1's result)")
+    parser.add_argument("--warmup-minutes", type=float, default=None,
+                        help="plain GRPO continues from part 1's result (or --start-model) this long before the "
+                             "comparison branches (default: no warm-up)")
+    parser.add_argument("--warmup-seed", type=int, default=2, help="training seed of the warm-up run")
+    parser.add_argument("--seeds", default="0",
+                        help="comma-separated training seeds; the comparison runs once per seed (default: 0)")
     parser.add_argument("--set", action="append", default=[], help="extra recipe override for every run, key=value")
     parser.add_argument("--parallel", action="store_true",
                         help="run the comparison's two halves at once, one torch thread each")
     parser.add_argument("--keep-work", action="store_true",
                         help="keep the trained models (printed folder), e.g. as --start-model of a replicate")
     args = parser.parse_args()
+    seeds = parse_seeds(args.seeds, parser)  # before anything slow starts
 
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -83,28 +91,42 @@ def main() -> int:
         if start_model is None:
             parser.error("--skip-default needs --start-model (a GRPO-trained checkpoint folder)")
         results["pair_start_model"] = "part 1's result" if not args.start_model else args.start_model
-        arms = {}
-        for name, recipe in PAIR:
-            overrides = [f"output={work / name}", f"model={start_model}", *args.set]
-            if args.laser_steps is not None:
-                overrides.append(f"budget.steps={args.laser_steps}")
-            if args.laser_minutes is not None:
-                overrides.append(f"budget.minutes={args.laser_minutes}")
-            arms[name] = (recipe, overrides)
-        pair = run_pair_parallel(arms, work) if args.parallel else {
-            name: train_trl(load_config(recipe, overrides)).to_dict() for name, (recipe, overrides) in arms.items()}
-        for name, run in pair.items():
-            results[name] = run
-            shutil.copy(Path(run["output"]) / "report.png", out_dir / f"{name}_report.png")
-            print(name, run["summary"], flush=True)
+        if args.warmup_minutes is not None:
+            seed = args.warmup_seed
+            overrides = [f"output={work / 'warmup'}", f"model={start_model}", *args.set, f"seed={seed}",
+                         f"tasks.seed={seed}", f"budget.minutes={args.warmup_minutes}", "budget.steps=1000"]
+            warm = train_trl(load_config("default", overrides))
+            results["warmup"] = {**warm.to_dict(), "start_model": results["pair_start_model"], "seed": seed}
+            start_model = str(warm.output / "final")
+            results["pair_start_model"] = f"{results['pair_start_model']} + {args.warmup_minutes:g} min of plain GRPO"
+            print("warm-up", warm.summary_line(), flush=True)
+        pairs = {}
+        for seed in seeds:
+            arms = {}
+            for name, recipe in PAIR:
+                overrides = [f"output={work / f'seed{seed}' / name}", f"model={start_model}", *args.set,
+                             f"seed={seed}", f"tasks.seed={seed}"]
+                if args.laser_steps is not None:
+                    overrides.append(f"budget.steps={args.laser_steps}")
+                if args.laser_minutes is not None:
+                    overrides.append(f"budget.minutes={args.laser_minutes}")
+                arms[name] = (recipe, overrides)
+            (work / f"seed{seed}").mkdir(parents=True, exist_ok=True)
+            pair = run_pair_parallel(arms, work / f"seed{seed}") if args.parallel else {
+                name: train_trl(load_config(recipe, overrides)).to_dict() for name, (recipe, overrides) in arms.items()}
+            for name, run_dict in pair.items():
+                shutil.copy(Path(run_dict["output"]) / "report.png", out_dir / f"{name}_seed{seed}_report.png")
+                print(f"seed {seed}", name, run_dict["summary"], flush=True)
+            pairs[str(seed)] = pair
+        results["pairs"] = pairs
         results["pair_parallel"] = bool(args.parallel)
-        comparison_plot(pair, out_dir / "laser_d_vs_grpo.png")
+        comparison_plot(pairs, out_dir / "laser_d_vs_grpo.png")
 
     previous = out_dir / "results.json"
     if previous.exists():
         # Parts skipped in this run keep their last measured figures.
         kept = json.loads(previous.read_text(encoding="utf-8"))
-        for part in ("default", "grpo", "laser_d", "pair_start_model", "pair_parallel"):
+        for part in ("default", "warmup", "pairs", "pair_start_model", "pair_parallel"):
             if part in kept and part not in results:
                 results[part] = kept[part]
     (out_dir / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
@@ -118,6 +140,17 @@ def main() -> int:
 
 
 PAIR = (("grpo", "default"), ("laser_d", "laser_d"))
+
+
+def parse_seeds(text: str, parser: argparse.ArgumentParser) -> list[int]:
+    """`--seeds 0,1,2` as a list of distinct integers."""
+    try:
+        seeds = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        parser.error(f"--seeds must be comma-separated integers; got {text!r}")
+    if not seeds or len(set(seeds)) != len(seeds):
+        parser.error(f"--seeds needs at least one seed and no repeats; got {text!r}")
+    return seeds
 
 
 def run_pair_parallel(arms: dict, work: Path) -> dict:
@@ -158,38 +191,48 @@ def run_pair_parallel(arms: dict, work: Path) -> dict:
     return runs
 
 
-def comparison_plot(runs: dict, path: Path) -> None:
-    """Sampled response tokens and accuracy per training step, GRPO vs LASER-D (held-out figures in the legend)."""
+def comparison_plot(pairs: dict, path: Path) -> None:
+    """Per seed: sampled response tokens and accuracy per training step, GRPO vs LASER-D."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    for name, run in runs.items():
-        rows = [json.loads(line) for line in (Path(run["output"]) / "metrics.jsonl").read_text().splitlines() if line.strip()]
-        steps = [r for r in rows if "rlvr/length_tokens" in r]
-        after = run["after"]
-        label = f"{name} (held-out after: acc {after['accuracy']:.3f}, {after['mean_tokens']:.1f} tokens)"
-        axes[0].plot([r["step"] for r in steps], [r["rlvr/length_tokens"] for r in steps], marker=".", label=label)
-        axes[1].plot([r["step"] for r in steps], [r["rlvr/accuracy"] for r in steps], marker=".", label=label)
-    axes[0].set_title("mean sampled response tokens per step")
-    axes[1].set_title("sampled accuracy per step")
-    for ax in axes:
-        ax.set_xlabel("step")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+    fig, axes = plt.subplots(len(pairs), 2, figsize=(11, 3.6 * len(pairs)), squeeze=False)
+    for row, (seed, runs) in enumerate(pairs.items()):
+        for name, run in runs.items():
+            rows = [json.loads(line) for line in (Path(run["output"]) / "metrics.jsonl").read_text().splitlines()
+                    if line.strip()]
+            steps = [r for r in rows if "rlvr/length_tokens" in r]
+            after = run["after"]
+            label = f"{name} (held-out after: acc {after['accuracy']:.3f}, {after['mean_tokens']:.1f} tokens)"
+            axes[row][0].plot([r["step"] for r in steps], [r["rlvr/length_tokens"] for r in steps], marker=".", label=label)
+            axes[row][1].plot([r["step"] for r in steps], [r["rlvr/accuracy"] for r in steps], marker=".", label=label)
+        axes[row][0].set_title(f"seed {seed}: mean sampled response tokens per step")
+        axes[row][1].set_title(f"seed {seed}: sampled accuracy per step")
+        for ax in axes[row]:
+            ax.set_xlabel("step")
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+def pair_figures(pair: dict) -> tuple[float, float, bool]:
+    """(LASER-D / GRPO held-out tokens, accuracy difference in points, target met) for one seed."""
+    grpo, laser = pair["grpo"]["after"], pair["laser_d"]["after"]
+    ratio = laser["mean_tokens"] / grpo["mean_tokens"] if grpo["mean_tokens"] else float("inf")
+    diff = (laser["accuracy"] - grpo["accuracy"]) * 100
+    return ratio, diff, ratio <= 0.70 and diff >= -2.0
 
 
 def render(results: dict) -> str:
     lines = ["# Training benchmark", "",
              f"Device: {results['device']}; Python {results['python']}; torch {results['torch']}; "
              f"run started {results['started']}.", "",
-             f"Command: `{results.get('command', 'python benchmarks/train/run.py')}` (`make bench-train` runs it "
-             "with the recipes' own budgets).", ""]
+             f"Command: `{results.get('command', 'python benchmarks/train/run.py')}` (`make bench-train` runs the "
+             "whole protocol: default recipe, warm-up, three seeds).", ""]
     d = results.get("default")
     if d:
         b, a = d["before"], d["after"]
@@ -216,40 +259,51 @@ def render(results: dict) -> str:
             lines += ["", f"Measured by `{d['run_command']}`, started {d['run_started']}."]
         lines += ["", f"Target: +15 points within 15 minutes -> {'met' if gain >= 15 and d['wall_seconds_with_conversion'] <= 900 else 'NOT met'}.",
                   "", f"`{d['summary']}`", "", "![default recipe](default_report.png)", ""]
-    g, l = results.get("grpo"), results.get("laser_d")
-    if g and l:
-        ga, la = g["after"], l["after"]
-        cut = 1 - la["mean_tokens"] / ga["mean_tokens"] if ga["mean_tokens"] else 0.0
-        drop = (ga["accuracy"] - la["accuracy"]) * 100
+    pairs = results.get("pairs")
+    if pairs:
+        first = next(iter(pairs.values()))
+        before = first["grpo"]["before"]
         start = results.get("pair_start_model", "part 1's result")
         lines += [
-            "## LASER-D vs plain GRPO (same task, prompt, budget; same run)", "",
+            "## LASER-D vs plain GRPO (same task, prompt, budgets; same run)", "",
             "Both continue from the same trained model (LASER-D is meant for a policy that already "
             "solves the task). `grpo` is the default recipe (correctness + format); `laser_d` replaces "
             "correctness with LASER-D (correctness plus a bonus for correct answers within an adaptive, "
-            "difficulty-aware target length). Same prompt, task, seed, step and time budgets, and held-out set."
-            + (" The two ran at the same time, one torch thread (core) each." if results.get("pair_parallel") else ""), "",
-            "| recipe | steps (stopped by) | torch threads | held-out accuracy | mean response tokens | format rate |",
-            "|---|---|---|---|---|---|",
-            f"| start (both): {start} | 0 | - | {g['before']['accuracy']:.3f} | {g['before']['mean_tokens']:.1f} | {g['before']['format_rate']:.3f} |",
-            *(f"| {name} | {r['steps']} ({r['stop_reason']}) | {r.get('threads', '-')} | {r['after']['accuracy']:.3f} | "
-              f"{r['after']['mean_tokens']:.1f} | {r['after']['format_rate']:.3f} |" for name, r in (("grpo", g), ("laser_d", l))),
-            "",
-            f"LASER-D / GRPO mean response tokens: {1 - cut:.2f} (a {cut * 100:.0f}% cut); accuracy difference "
-            f"{-drop:+.1f} points. Target (>= 30% cut at <= 2 points lower accuracy): "
-            f"{'met' if cut >= 0.30 and drop <= 2 else 'NOT met'}.",
+            "difficulty-aware target length). Same prompt, task, step and time budgets and held-out set; "
+            "each seed sets both halves' training seed and problem stream."
+            + (" The two halves of a seed ran at the same time, one torch thread (core) each."
+               if results.get("pair_parallel") else ""), "",
         ]
-        grpo_cut = 1 - ga["mean_tokens"] / g["before"]["mean_tokens"] if g["before"]["mean_tokens"] else 0.0
-        if grpo_cut >= 0.30 and cut < 0.30:
-            lines += [
-                "",
-                f"From the shared start ({g['before']['mean_tokens']:.1f} tokens), plain GRPO itself cut held-out "
-                f"response tokens by {grpo_cut * 100:.0f}% and LASER-D by "
-                f"{(1 - la['mean_tokens'] / l['before']['mean_tokens']) * 100:.0f}%: on a task whose answers are a "
-                "boxed number, the correctness and format rewards already remove most of the excess length, "
-                "which leaves LASER-D little to cut beyond GRPO.",
-            ]
+        warm = results.get("warmup")
+        if warm:
+            lines += [f"Warm-up: plain GRPO from {warm['start_model']}, seed {warm['seed']}, {warm['steps']} steps "
+                      f"({warm['stop_reason']}): `{warm['summary']}`."
+                      + (f" Run as {warm['run_command']}." if warm.get("run_command") else ""), ""]
         lines += [
+            f"Start model (both halves, every seed): {start}; held-out accuracy {before['accuracy']:.3f}, "
+            f"{before['mean_tokens']:.1f} mean response tokens, format rate {before['format_rate']:.3f}.", "",
+            "| seed | grpo steps (stopped by) | grpo accuracy / tokens | laser_d steps (stopped by) | "
+            "laser_d accuracy / tokens | tokens ratio | accuracy diff (points) | target met |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        verdicts = []
+        for seed, pair in pairs.items():
+            g, l = pair["grpo"], pair["laser_d"]
+            ratio, diff, met = pair_figures(pair)
+            verdicts.append((ratio, diff, met))
+            lines.append(
+                f"| {seed} | {g['steps']} ({g['stop_reason']}) | {g['after']['accuracy']:.3f} / {g['after']['mean_tokens']:.1f} | "
+                f"{l['steps']} ({l['stop_reason']}) | {l['after']['accuracy']:.3f} / {l['after']['mean_tokens']:.1f} | "
+                f"{ratio:.2f} | {diff:+.1f} | {'yes' if met else 'no'} |")
+        met_count = sum(met for _, _, met in verdicts)
+        mean_ratio = sum(r for r, _, _ in verdicts) / len(verdicts)
+        mean_diff = sum(d for _, d, _ in verdicts) / len(verdicts)
+        threads = {str(r.get("threads", "-")) for pair in pairs.values() for r in pair.values()}
+        lines += [
+            "",
+            f"Target (LASER-D's held-out mean response tokens <= 0.70x GRPO's, accuracy no more than 2 points "
+            f"lower): met in **{met_count} of {len(verdicts)}** seeds; mean tokens ratio {mean_ratio:.2f}, mean "
+            f"accuracy difference {mean_diff:+.1f} points. torch threads per run: {', '.join(sorted(threads))}.",
             "", "![LASER-D vs GRPO](laser_d_vs_grpo.png)", "",
         ]
     lines += ["Timings on a shared machine are pessimistic; ratios taken in the same run are the figures to compare.", ""]

@@ -66,6 +66,7 @@ def test_overrides() -> None:
     ({"verl": {"rollout": "tgi"}}, "verl.rollout must be vllm, sglang or hf"),
     ({"tasks": "arithmetic"}, "tasks must be a mapping of keys"),
     ({"tasks": {"monitor_problems": 0}}, "tasks.monitor_problems must be >= 1"),
+    ({"tasks": {"monitor_rollouts": 0}}, "tasks.monitor_rollouts must be >= 1"),
 ])
 def test_errors_name_the_key(data: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):

@@ -68,6 +68,23 @@ def test_resume_continues_from_the_last_checkpoint(tiny_model_dir: Path, tmp_pat
     assert result.before is not None  # the starting model's numbers survive the resume
 
 
+def test_laser_d_monitors_with_the_configured_rollouts(tiny_model_dir: Path, tmp_path: Path,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    recipe = load_config("laser_d", [
+        f"model={tiny_model_dir}", f"output={tmp_path / 'run'}", "threads=1",
+        "budget.steps=2", "budget.minutes=null", "eval.problems=0", "checkpoint.every_steps=0",
+        "algorithm.group_size=2", "algorithm.prompts_per_step=2", "algorithm.max_completion_tokens=6",
+        "tasks.train_problems=16", "tasks.monitor_problems=2", "tasks.monitor_rollouts=3",
+        "rewards=[{name: laser_d, params: {monitor_every: 1, target_initial: 4, grid_lower: 2, grid_upper: 6, grid_step: 2}}]",
+    ])
+    with caplog.at_level("INFO", logger="rlvr.engines.trl"):
+        train_trl(recipe, show_progress=False)
+    # 2 monitoring prompts x 3 rollouts, not x group_size (2)
+    assert "rlvr monitoring at step 1: 6 rollouts" in caplog.text
+    monitored = [r for r in rows(tmp_path / "run" / "metrics.jsonl") if "rlvr/state/laser_d/last_monitor_step" in r]
+    assert monitored and monitored[-1]["rlvr/state/laser_d/last_monitor_step"] == 1
+
+
 def test_resume_without_checkpoint_is_a_clear_error(tiny_model_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no checkpoint-N folder"):
         train_trl(tiny_recipe(tiny_model_dir, tmp_path / "empty"), resume=True, show_progress=False)

@@ -58,6 +58,7 @@ class TasksConfig:
     train_problems: int = 4096
     seed: int = 0
     monitor_problems: int = 16   # prompts in each monitoring batch of stateful rewards (LASER-D)
+    monitor_rollouts: int | None = None   # samples per monitoring prompt; None = algorithm.group_size
 
 
 @dataclass
@@ -405,6 +406,8 @@ def _validate_tasks(tasks: TasksConfig) -> None:
     known = task_names()
     _need(bool(tasks.mixture), "tasks.mixture needs at least one task")
     _need(tasks.monitor_problems >= 1, f"tasks.monitor_problems must be >= 1; got {tasks.monitor_problems}")
+    _need(tasks.monitor_rollouts is None or tasks.monitor_rollouts >= 1,
+          f"tasks.monitor_rollouts must be >= 1 (or null for algorithm.group_size); got {tasks.monitor_rollouts}")
     seen = set()
     for i, entry in enumerate(tasks.mixture):
         _need(entry.name in known, f"tasks.mixture[{i}].name: unknown task {entry.name!r}; known: {', '.join(known)}")

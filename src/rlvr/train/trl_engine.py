@@ -183,7 +183,7 @@ def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | N
     reward = (CurriculumReward(reward_spec(config), curriculum=curriculum, **reward_options) if curriculum
               else RlvrReward(reward_spec(config), **reward_options))
     reward_callback = reward.callback(
-        monitor_rows=monitor_rows(config), rollouts=config.algorithm.group_size,
+        monitor_rows=monitor_rows(config), rollouts=config.tasks.monitor_rollouts or config.algorithm.group_size,
         max_new_tokens=config.algorithm.max_completion_tokens, temperature=config.algorithm.temperature,
         batch_size=max(config.algorithm.group_size, 8),
     )
