@@ -21,8 +21,8 @@ pytestmark = pytest.mark.train
 SUMMARY = re.compile(r"^held-out accuracy: \d\.\d{3} -> \d\.\d{3}; mean response tokens: \d+\.\d -> \d+\.\d$")
 
 
-def tiny_recipe(model_dir: Path, output: Path, *extra: str):
-    return load_config("default", [
+def tiny_recipe(model_dir: Path, output: Path, *extra: str, recipe: str = "default"):
+    return load_config(recipe, [
         f"model={model_dir}", f"output={output}", "threads=1",
         "budget.steps=2", "budget.minutes=null",
         "algorithm.group_size=2", "algorithm.prompts_per_step=2", "algorithm.max_completion_tokens=6",
@@ -70,13 +70,12 @@ def test_resume_continues_from_the_last_checkpoint(tiny_model_dir: Path, tmp_pat
 
 def test_laser_d_monitors_with_the_configured_rollouts(tiny_model_dir: Path, tmp_path: Path,
                                                       caplog: pytest.LogCaptureFixture) -> None:
-    recipe = load_config("laser_d", [
-        f"model={tiny_model_dir}", f"output={tmp_path / 'run'}", "threads=1",
-        "budget.steps=2", "budget.minutes=null", "eval.problems=0", "checkpoint.every_steps=0",
-        "algorithm.group_size=2", "algorithm.prompts_per_step=2", "algorithm.max_completion_tokens=6",
-        "tasks.train_problems=16", "tasks.monitor_problems=2", "tasks.monitor_rollouts=3",
+    recipe = tiny_recipe(
+        tiny_model_dir, tmp_path / "run", "eval.problems=0", "checkpoint.every_steps=0",
+        "tasks.monitor_problems=2", "tasks.monitor_rollouts=3",
         "rewards=[{name: laser_d, params: {monitor_every: 1, target_initial: 4, grid_lower: 2, grid_upper: 6, grid_step: 2}}]",
-    ])
+        recipe="laser_d",
+    )
     with caplog.at_level("INFO", logger="rlvr.engines.trl"):
         train_trl(recipe, show_progress=False)
     # 2 monitoring prompts x 3 rollouts, not x group_size (2)
