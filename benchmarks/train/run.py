@@ -41,10 +41,13 @@ def main() -> int:
     parser.add_argument("--skip-laser", action="store_true")
     parser.add_argument("--start-model", default=None,
                         help="model both halves of the LASER-D comparison start from (default: part 1's result)")
-    parser.add_argument("--warmup-minutes", type=float, default=None,
+    parser.add_argument("--start-label", default=None,
+                        help="how the report describes --start-model (default: its path)")
+    parser.add_argument("--warmup-minutes", default=None,
                         help="plain GRPO continues from part 1's result (or --start-model) this long before the "
-                             "comparison branches (default: no warm-up)")
-    parser.add_argument("--warmup-seed", type=int, default=2, help="training seed of the warm-up run")
+                             "comparison branches; '25,20' runs two stages one after the other (default: no warm-up)")
+    parser.add_argument("--warmup-seed", default="2",
+                        help="training seed of each warm-up stage, comma-separated like --warmup-minutes")
     parser.add_argument("--seeds", default="0",
                         help="comma-separated training seeds; the comparison runs once per seed (default: 0)")
     parser.add_argument("--set", action="append", default=[], help="extra recipe override for every run, key=value")
@@ -54,6 +57,7 @@ def main() -> int:
                         help="keep the trained models (printed folder), e.g. as --start-model of a replicate")
     args = parser.parse_args()
     seeds = parse_seeds(args.seeds, parser)  # before anything slow starts
+    warmup = parse_warmup(args.warmup_minutes, args.warmup_seed, parser)
 
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -90,16 +94,22 @@ def main() -> int:
         start_model = args.start_model or (str(run.output / "final") if not args.skip_default else None)
         if start_model is None:
             parser.error("--skip-default needs --start-model (a GRPO-trained checkpoint folder)")
-        results["pair_start_model"] = "part 1's result" if not args.start_model else args.start_model
-        if args.warmup_minutes is not None:
-            seed = args.warmup_seed
-            overrides = [f"output={work / 'warmup'}", f"model={start_model}", *args.set, f"seed={seed}",
-                         f"tasks.seed={seed}", f"budget.minutes={args.warmup_minutes}", "budget.steps=1000"]
-            warm = train_trl(load_config("default", overrides))
-            results["warmup"] = {**warm.to_dict(), "start_model": results["pair_start_model"], "seed": seed}
-            start_model = str(warm.output / "final")
-            results["pair_start_model"] = f"{results['pair_start_model']} + {args.warmup_minutes:g} min of plain GRPO"
-            print("warm-up", warm.summary_line(), flush=True)
+        results["pair_start_model"] = ("part 1's result" if not args.start_model
+                                       else args.start_label or args.start_model)
+        results["warmup"] = []  # an earlier run's warm-up must not be reported as this one's
+        if warmup:
+            stages = []
+            for stage, (minutes, seed) in enumerate(warmup):
+                overrides = [f"output={work / f'warmup{stage}'}", f"model={start_model}", *args.set, f"seed={seed}",
+                             f"tasks.seed={seed}", f"budget.minutes={minutes}", "budget.steps=1000"]
+                warm = train_trl(load_config("default", overrides))
+                stages.append({**warm.to_dict(), "start_model": results["pair_start_model"] if not stage else
+                               f"warm-up stage {stage}", "seed": seed, "minutes": minutes})
+                start_model = str(warm.output / "final")
+                print(f"warm-up stage {stage + 1}", warm.summary_line(), flush=True)
+            results["warmup"] = stages
+            spent = " + ".join(f"{m:g} min (seed {s})" for m, s in warmup)
+            results["pair_start_model"] = f"{results['pair_start_model']} + plain GRPO for {spent}"
         pairs = {}
         for seed in seeds:
             arms = {}
@@ -151,6 +161,23 @@ def parse_seeds(text: str, parser: argparse.ArgumentParser) -> list[int]:
     if not seeds or len(set(seeds)) != len(seeds):
         parser.error(f"--seeds needs at least one seed and no repeats; got {text!r}")
     return seeds
+
+
+def parse_warmup(minutes: str | None, seeds: str, parser: argparse.ArgumentParser) -> list[tuple[float, int]]:
+    """`--warmup-minutes 25,20 --warmup-seed 2,0` as [(25.0, 2), (20.0, 0)]; one seed serves every stage."""
+    if minutes is None:
+        return []
+    try:
+        spans = [float(part) for part in minutes.split(",")]
+        seed_list = [int(part) for part in seeds.split(",")]
+    except ValueError:
+        parser.error(f"--warmup-minutes and --warmup-seed take comma-separated numbers; got {minutes!r} and {seeds!r}")
+    if len(seed_list) == 1:
+        seed_list *= len(spans)
+    if len(seed_list) != len(spans) or any(span <= 0 for span in spans):
+        parser.error(f"--warmup-seed needs one seed or one per stage of --warmup-minutes (each > 0 minutes); "
+                     f"got {minutes!r} and {seeds!r}")
+    return list(zip(spans, seed_list))
 
 
 def run_pair_parallel(arms: dict, work: Path) -> dict:
@@ -275,10 +302,10 @@ def render(results: dict) -> str:
                if results.get("pair_parallel") else ""), "",
         ]
         warm = results.get("warmup")
-        if warm:
-            lines += [f"Warm-up: plain GRPO from {warm['start_model']}, seed {warm['seed']}, {warm['steps']} steps "
-                      f"({warm['stop_reason']}): `{warm['summary']}`."
-                      + (f" Run as {warm['run_command']}." if warm.get("run_command") else ""), ""]
+        for stage, run in enumerate(warm if isinstance(warm, list) else [warm] if warm else []):
+            lines += [f"Warm-up stage {stage + 1}: plain GRPO from {run['start_model']}, seed {run['seed']}, "
+                      f"{run['steps']} steps ({run['stop_reason']}): `{run['summary']}`."
+                      + (f" Run as {run['run_command']}." if run.get("run_command") else ""), ""]
         lines += [
             f"Start model (both halves, every seed): {start}; held-out accuracy {before['accuracy']:.3f}, "
             f"{before['mean_tokens']:.1f} mean response tokens, format rate {before['format_rate']:.3f}.", "",

@@ -26,6 +26,17 @@ def test_eval_writes_table_and_json(tiny_model_dir: Path, tmp_path: Path) -> Non
     assert [g["difficulty"] for g in data["groups"]] == [1, 2]
 
 
+def test_eval_counts_distinct_problems_and_says_when_a_level_has_fewer(tiny_model_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "eval.json"
+    result = runner.invoke(app, ["eval", str(tiny_model_dir), "--n", "120", "--difficulty", "1", "--max-tokens", "2",
+                                 "--backend", "transformers", "--batch-size", "64", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "arithmetic difficulty 1 has 100 distinct problems; evaluating all of them" in result.output
+    data = json.loads(out.read_text())
+    assert data["overall"]["problems"] == 100 and len(data["records"]) == 100
+    assert len({r["problem_id"] for r in data["records"]}) == 100
+
+
 def test_eval_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", str(tmp_path / "missing"), "--n", "2"])
     assert result.exit_code == 2

@@ -87,6 +87,15 @@ def test_heldout_problems_are_disjoint_from_training_seed() -> None:
     assert len(held) == 20
 
 
+def test_heldout_problems_are_distinct_and_cover_a_small_space() -> None:
+    held = heldout_problems(["arithmetic"], 128, [1, 2])
+    by_level = {level: [p for p in held if p.difficulty == level] for level in (1, 2)}
+    assert len(by_level[1]) == 100  # every single-digit sum once, not 128 draws with repeats
+    assert len(by_level[2]) == 128
+    for problems in by_level.values():
+        assert len({p.prompt for p in problems}) == len(problems)
+
+
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"tasks": ["arithmetic"], "n": 0, "difficulties": [1]}, "n \\(problems"),
     ({"tasks": [], "n": 2, "difficulties": [1]}, "at least one task"),

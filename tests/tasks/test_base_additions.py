@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from rlvr.tasks import get
-from rlvr.tasks.base import mangle_answer
+from rlvr.tasks.base import TaskError, mangle_answer
 
 
 def test_mangle_changes_integers_by_a_nonzero_offset() -> None:
@@ -57,3 +59,39 @@ def test_extract_answer_is_linear_on_unclosed_tags() -> None:
 
     assert extract_answer("<answer>" * 25_000) is None  # quadratic before: tens of seconds
     assert extract_answer("<answer>7</answer>" + "<answer>" * 20_000) == "7"
+
+
+def test_distinct_skips_repeated_prompts_and_keeps_stream_order() -> None:
+    task = get("arithmetic")
+    stream = list(task.generate(64, seed=10000, difficulty=1))
+    assert len({p.prompt for p in stream}) < 64  # single-digit sums repeat within 64 draws
+    picked = task.distinct(64, seed=10000, difficulty=1)
+    assert len(picked) == 64 and len({p.prompt for p in picked}) == 64
+    indices = [p.metadata["index"] for p in picked]
+    assert indices == sorted(indices)
+    first_seen = {}
+    for problem in stream:
+        first_seen.setdefault(problem.prompt, problem.id)
+    assert [p.id for p in picked[: len(first_seen)]] == list(first_seen.values())
+
+
+def test_distinct_returns_the_whole_space_when_it_is_smaller_than_n() -> None:
+    task = get("arithmetic")
+    everything = task.distinct(500, seed=3, difficulty=1)
+    sums = {p.metadata["expression"] for p in everything}
+    assert sums == {f"{a} + {b}" for a in range(10) for b in range(10)}
+    assert task.distinct(30, seed=3, difficulty=1) == everything[:30]
+
+
+def test_distinct_stops_after_max_draws() -> None:
+    task = get("arithmetic")
+    first_five = list(task.generate(5, seed=0, difficulty=1))
+    unique: dict[str, str] = {}
+    for problem in first_five:
+        unique.setdefault(problem.prompt, problem.id)
+    assert [p.id for p in task.distinct(50, seed=0, difficulty=1, max_draws=5)] == list(unique.values())
+    assert task.distinct(0, seed=0, difficulty=1) == []
+    with pytest.raises(TaskError, match="n must be"):
+        task.distinct(-1)
+    with pytest.raises(TaskError, match="max_draws"):
+        task.distinct(3, max_draws=-1)

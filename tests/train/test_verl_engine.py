@@ -31,7 +31,13 @@ def test_verl_loads_rlvr_reward_and_scores_right(tmp_path: Path, tiny_model_dir:
     assert composed.actor_rollout_ref.model.path == str(tiny_model_dir)
     assert composed.algorithm.adv_estimator == "grpo"
     rows = pq.read_table(job.train_file).to_pylist()
-    assert len(rows) == 6 and len(pq.read_table(job.val_file).to_pylist()) == 3
+    val = pq.read_table(job.val_file).to_pylist()
+    assert len(rows) == 6 and len(val) == 3
+    # verl validates on exactly the trl engine's held-out problems.
+    from rlvr.train.heldout import Heldout
+
+    assert [r["extra_info"]["id"] for r in val] == [p.id for p in Heldout(config, tokenizer=None).problems]
+    assert {r["extra_info"]["split"] for r in val} == {"test"}
     assert rows[0]["data_source"] == "rlvr/arithmetic"
 
     score = get_custom_reward_fn(composed)  # verl's own loader, on the generated config
@@ -70,3 +76,16 @@ def test_command_and_bad_overrides(tmp_path: Path, tiny_model_dir: Path) -> None
     assert (tmp_path / "default" / "verl_command.sh").is_file()
     with pytest.raises(ConfigError, match="verl rejected the generated config"):
         _prepare("default", tmp_path / "x", tiny_model_dir, "verl.overrides=[trainer.no_such_key=1]")
+
+
+def test_val_parquet_holds_distinct_heldout_problems(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from rlvr.train.config import load_config
+    from rlvr.train.verl_engine import write_parquet
+
+    config = load_config("default", [f"output={tmp_path / 'run'}", "engine=verl", "tasks.train_problems=4",
+                                     "eval.problems=100"])
+    _, val_file = write_parquet(config, tmp_path / "data")
+    prompts = [row["prompt"][-1]["content"] for row in pq.read_table(val_file).to_pylist()]
+    assert len(prompts) == len(set(prompts)) == 100  # every single-digit sum once

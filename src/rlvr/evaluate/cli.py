@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from rlvr.evaluate.runner import HELDOUT_SEED
+from rlvr.evaluate.runner import HELDOUT_SEED, heldout_problems
 
 
 def _split(text: str) -> list[str]:
@@ -31,7 +31,7 @@ def parse_difficulties(text: str) -> list[int]:
 def evaluate(
     model: str = typer.Argument("default", help="Model: 'default' (embedded SmolLM2-135M-Instruct), a folder, a training run, or a cached HF id."),
     tasks: str = typer.Option("arithmetic", "--tasks", help="Comma-separated task families (see `rlvr tasks list`)."),
-    n: int = typer.Option(64, "--n", help="Problems per task and difficulty."),
+    n: int = typer.Option(64, "--n", help="Distinct problems per task and difficulty (all of them where fewer exist)."),
     samples: int = typer.Option(1, "--samples", "-k", help="Responses per problem (pass@k is reported for k up to this)."),
     difficulty: str = typer.Option("1", "--difficulty", help="Difficulty levels: '2', '1,3' or '1-4'."),
     max_tokens: int = typer.Option(256, "--max-tokens", help="Most tokens per response."),
@@ -57,13 +57,19 @@ def evaluate(
         levels = parse_difficulties(difficulty)
         temp = temperature if temperature is not None else (0.0 if samples == 1 else 0.7)
         params = SamplingParams(max_tokens=max_tokens, temperature=temp, top_p=top_p, seed=seed)
-        total = n * samples * len(task_names) * len(levels)
+        problems = heldout_problems(task_names, n, levels, seed)
+        for name in task_names:
+            for level in levels:
+                found = sum(1 for p in problems if p.task == name and p.difficulty == level)
+                if found < n:
+                    console.print(f"{name} difficulty {level} has {found} distinct problems; evaluating all of them")
+        total = len(problems) * samples
         with Progress(TextColumn("sampling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TimeRemainingColumn(), console=console, transient=True) as bar:
             job = bar.add_task("sampling", total=total)
             result = evaluate_model(model, task_names, n, samples=samples, difficulties=levels, params=params,
                                     seed=seed, system_prompt=system_prompt, backend=backend, batch_size=batch_size,
-                                    progress=lambda done: bar.advance(job, done))
+                                    progress=lambda done: bar.advance(job, done), problems=problems)
     except ValueError as err:
         console.print(f"[red]error:[/red] {err}")
         raise typer.Exit(2) from None

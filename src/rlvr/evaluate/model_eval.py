@@ -8,6 +8,7 @@ from typing import Any
 from rlvr.evaluate.runner import HELDOUT_SEED, EvalResult, evaluate_problems, heldout_problems
 from rlvr.evaluate.sampling import ProgressHook, Sampler, SamplingParams, TransformersSampler, VLLMSampler, vllm_usable
 from rlvr.models import LoadedModel, load
+from rlvr.tasks import Problem
 
 BACKENDS = ("auto", "transformers", "vllm")
 
@@ -38,9 +39,14 @@ def evaluate_model(
     backend: str = "auto",
     batch_size: int = 32,
     progress: ProgressHook | None = None,
+    problems: Sequence[Problem] | None = None,
 ) -> EvalResult:
-    """`n` held-out problems per task and difficulty, `samples` responses each, checked and summarised."""
-    problems = heldout_problems(tasks, n, difficulties, seed)
+    """`n` held-out problems per task and difficulty, `samples` responses each, checked and summarised.
+
+    `problems` passes the held-out set when the caller has already drawn it.
+    """
+    if problems is None:
+        problems = heldout_problems(tasks, n, difficulties, seed)
     sampler, used = make_sampler(model, backend, batch_size)
     name = str(model.path) if isinstance(model, LoadedModel) else str(model)
     result = evaluate_problems(sampler, problems, samples, params or SamplingParams(),

@@ -89,7 +89,7 @@ class EvalResult:
 
 
 def heldout_problems(tasks: Sequence[str], n: int, difficulties: Sequence[int], seed: int = HELDOUT_SEED) -> list[Problem]:
-    """`n` problems per (task, difficulty) from the held-out seed."""
+    """`n` distinct problems per (task, difficulty) from the held-out seed (all of them where fewer exist)."""
     if n < 1:
         raise EvalError(f"n (problems per task and difficulty) must be >= 1, got {n}")
     if not tasks:
@@ -100,7 +100,7 @@ def heldout_problems(tasks: Sequence[str], n: int, difficulties: Sequence[int], 
     for name in tasks:
         task = get(name)
         for level in difficulties:
-            problems.extend(task.generate(n, seed=seed, difficulty=level))
+            problems.extend(task.distinct(n, seed=seed, difficulty=level))
     return problems
 
 

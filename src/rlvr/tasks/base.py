@@ -292,6 +292,27 @@ class Task(ABC):
         for index in range(start, start + n):
             yield self.problem(index, seed=seed, difficulty=difficulty)
 
+    def distinct(self, n: int, seed: int = 0, difficulty: int = 5, max_draws: int | None = None) -> list[Problem]:
+        """Up to `n` problems with pairwise different prompts, in stream order.
+
+        Small spaces repeat prompts (difficulty 1 of `arithmetic` has 100 sums), and a repeated
+        prompt in an evaluation set only re-weights it. Draws stop after `max_draws` items
+        (default 10n + 100, enough to find every item of a 100-item space with probability
+        > 0.9999), so fewer than `n` come back when the space is smaller than `n`.
+        """
+        if n < 0:
+            raise TaskError(f"n must be >= 0, got {n}")
+        limit = 10 * n + 100 if max_draws is None else max_draws
+        if limit < 0:
+            raise TaskError(f"max_draws must be >= 0, got {max_draws}")
+        found: dict[str, Problem] = {}
+        for index in range(limit):
+            if len(found) == n:
+                break
+            problem = self.problem(index, seed=seed, difficulty=difficulty)
+            found.setdefault(problem.prompt, problem)
+        return list(found.values())
+
     def score(self, problem: Problem, response: str) -> float:
         return self.check(problem, response).score
 

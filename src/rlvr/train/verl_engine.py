@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rlvr.evaluate.runner import heldout_problems
 from rlvr.tasks.rows import to_verl_row
 from rlvr.train.config import ConfigError, TrainConfig
 from rlvr.train.data import make_mixture
@@ -50,16 +51,17 @@ class VerlJob:
 
 
 def write_parquet(config: TrainConfig, folder: Path) -> tuple[Path, Path]:
-    """train.parquet from the training seed, val.parquet from the held-out seed."""
+    """train.parquet from the training seed; val.parquet holds the trl engine's held-out problems."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     folder.mkdir(parents=True, exist_ok=True)
     train = make_mixture(config)
     rows = [to_verl_row(p, i, config.system_prompt) for i, p in enumerate(train.generate(config.tasks.train_problems))]
-    held = make_mixture(config, seed=config.eval.seed)
-    val_count = max(config.eval.problems, 1)
-    val = [to_verl_row(p, i, config.system_prompt, split="test") for i, p in enumerate(held.generate(val_count))]
+    # The same distinct problems per task as the trl engine's held-out set, so both engines report
+    # held-out accuracy on identical problems.
+    held = heldout_problems(config.task_names, max(config.eval.problems, 1), [config.eval_difficulty], config.eval.seed)
+    val = [to_verl_row(p, i, config.system_prompt, split="test") for i, p in enumerate(held)]
     train_path, val_path = folder / "train.parquet", folder / "val.parquet"
     pq.write_table(pa.Table.from_pylist(rows), train_path)
     pq.write_table(pa.Table.from_pylist(val), val_path)
