@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import sys
 import tempfile
@@ -74,7 +75,7 @@ def main() -> int:
     device = torch.cuda.get_device_name(0) if torch.cuda.is_available() else f"CPU ({os.cpu_count()} cores)"
     results: dict = {"device": device, "python": platform.python_version(), "torch": torch.__version__,
                      "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
-                     "command": " ".join(["python", "benchmarks/train/run.py", *sys.argv[1:]])}
+                     "command": shlex.join(["python", "benchmarks/train/run.py", *sys.argv[1:]])}
 
     if not args.skip_default:
         start = time.monotonic()
@@ -251,7 +252,8 @@ def pair_figures(pair: dict) -> tuple[float, float, bool]:
     grpo, laser = pair["grpo"]["after"], pair["laser_d"]["after"]
     ratio = laser["mean_tokens"] / grpo["mean_tokens"] if grpo["mean_tokens"] else float("inf")
     diff = (laser["accuracy"] - grpo["accuracy"]) * 100
-    return ratio, diff, ratio <= 0.70 and diff >= -2.0
+    # Rounded before comparing: (0.96 - 0.98) * 100 is -2.0000000000000018, and that is 2 points.
+    return ratio, diff, round(ratio, 9) <= 0.70 and round(diff, 9) >= -2.0
 
 
 def render(results: dict) -> str:
