@@ -97,18 +97,17 @@ def main() -> int:
             parser.error("--skip-default needs --start-model (a GRPO-trained checkpoint folder)")
         results["pair_start_model"] = ("part 1's result" if not args.start_model
                                        else args.start_label or args.start_model)
-        results["warmup"] = []  # an earlier run's warm-up must not be reported as this one's
+        stages = []
+        for stage, (minutes, seed) in enumerate(warmup):
+            overrides = [f"output={work / f'warmup{stage}'}", f"model={start_model}", *args.set, f"seed={seed}",
+                         f"tasks.seed={seed}", f"budget.minutes={minutes}", "budget.steps=1000"]
+            warm = train_trl(load_config("default", overrides))
+            stages.append({**warm.to_dict(), "start_model": results["pair_start_model"] if not stage else
+                           f"warm-up stage {stage}", "seed": seed, "minutes": minutes})
+            start_model = str(warm.output / "final")
+            print(f"warm-up stage {stage + 1}", warm.summary_line(), flush=True)
+        results["warmup"] = stages  # set even when empty: an earlier run's warm-up is not this one's
         if warmup:
-            stages = []
-            for stage, (minutes, seed) in enumerate(warmup):
-                overrides = [f"output={work / f'warmup{stage}'}", f"model={start_model}", *args.set, f"seed={seed}",
-                             f"tasks.seed={seed}", f"budget.minutes={minutes}", "budget.steps=1000"]
-                warm = train_trl(load_config("default", overrides))
-                stages.append({**warm.to_dict(), "start_model": results["pair_start_model"] if not stage else
-                               f"warm-up stage {stage}", "seed": seed, "minutes": minutes})
-                start_model = str(warm.output / "final")
-                print(f"warm-up stage {stage + 1}", warm.summary_line(), flush=True)
-            results["warmup"] = stages
             spent = " + ".join(f"{m:g} min (seed {s})" for m, s in warmup)
             results["pair_start_model"] = f"{results['pair_start_model']} + plain GRPO for {spent}"
         pairs = {}
@@ -303,8 +302,7 @@ def render(results: dict) -> str:
             + (" The two halves of a seed ran at the same time, one torch thread (core) each."
                if results.get("pair_parallel") else ""), "",
         ]
-        warm = results.get("warmup")
-        for stage, run in enumerate(warm if isinstance(warm, list) else [warm] if warm else []):
+        for stage, run in enumerate(results.get("warmup") or []):
             lines += [f"Warm-up stage {stage + 1}: plain GRPO from {run['start_model']}, seed {run['seed']}, "
                       f"{run['steps']} steps ({run['stop_reason']}): `{run['summary']}`."
                       + (f" Run as {run['run_command']}." if run.get("run_command") else ""), ""]

@@ -13,13 +13,18 @@ from rlvr.evaluate.cli import parse_difficulties
 runner = CliRunner()
 
 
-def test_eval_writes_table_and_json(tiny_model_dir: Path, tmp_path: Path) -> None:
+def eval_to_json(model_dir: Path, tmp_path: Path, *options: str):
+    """Run `rlvr eval` on the transformers backend; (CLI result, the --json file's content)."""
     out = tmp_path / "eval.json"
-    result = runner.invoke(app, ["eval", str(tiny_model_dir), "--n", "3", "--samples", "2", "--difficulty", "1-2",
-                                 "--max-tokens", "4", "--backend", "transformers", "--json", str(out)])
+    result = runner.invoke(app, ["eval", str(model_dir), *options, "--backend", "transformers", "--json", str(out)])
     assert result.exit_code == 0, result.output
+    return result, json.loads(out.read_text())
+
+
+def test_eval_writes_table_and_json(tiny_model_dir: Path, tmp_path: Path) -> None:
+    result, data = eval_to_json(tiny_model_dir, tmp_path, "--n", "3", "--samples", "2", "--difficulty", "1-2",
+                                "--max-tokens", "4")
     assert "pass@2" in result.output
-    data = json.loads(out.read_text())
     assert data["overall"]["problems"] == 6
     assert len(data["records"]) == 12
     assert all(r["tokens"] <= 4 for r in data["records"])
@@ -27,12 +32,9 @@ def test_eval_writes_table_and_json(tiny_model_dir: Path, tmp_path: Path) -> Non
 
 
 def test_eval_counts_distinct_problems_and_says_when_a_level_has_fewer(tiny_model_dir: Path, tmp_path: Path) -> None:
-    out = tmp_path / "eval.json"
-    result = runner.invoke(app, ["eval", str(tiny_model_dir), "--n", "120", "--difficulty", "1", "--max-tokens", "2",
-                                 "--backend", "transformers", "--batch-size", "64", "--json", str(out)])
-    assert result.exit_code == 0, result.output
+    result, data = eval_to_json(tiny_model_dir, tmp_path, "--n", "120", "--difficulty", "1", "--max-tokens", "2",
+                                "--batch-size", "64")
     assert "arithmetic difficulty 1 has 100 distinct problems; evaluating all of them" in result.output
-    data = json.loads(out.read_text())
     assert data["overall"]["problems"] == 100 and len(data["records"]) == 100
     assert len({r["problem_id"] for r in data["records"]}) == 100
 

@@ -61,6 +61,14 @@ def test_extract_answer_is_linear_on_unclosed_tags() -> None:
     assert extract_answer("<answer>7</answer>" + "<answer>" * 20_000) == "7"
 
 
+def first_ids_per_prompt(problems) -> list[str]:
+    """Ids of the first problem with each prompt, in order."""
+    first: dict[str, str] = {}
+    for problem in problems:
+        first.setdefault(problem.prompt, problem.id)
+    return list(first.values())
+
+
 def test_distinct_skips_repeated_prompts_and_keeps_stream_order() -> None:
     task = get("arithmetic")
     stream = list(task.generate(64, seed=10000, difficulty=1))
@@ -69,10 +77,8 @@ def test_distinct_skips_repeated_prompts_and_keeps_stream_order() -> None:
     assert len(picked) == 64 and len({p.prompt for p in picked}) == 64
     indices = [p.metadata["index"] for p in picked]
     assert indices == sorted(indices)
-    first_seen = {}
-    for problem in stream:
-        first_seen.setdefault(problem.prompt, problem.id)
-    assert [p.id for p in picked[: len(first_seen)]] == list(first_seen.values())
+    first_seen = first_ids_per_prompt(stream)
+    assert [p.id for p in picked[: len(first_seen)]] == first_seen
 
 
 def test_distinct_returns_the_whole_space_when_it_is_smaller_than_n() -> None:
@@ -85,11 +91,8 @@ def test_distinct_returns_the_whole_space_when_it_is_smaller_than_n() -> None:
 
 def test_distinct_stops_after_max_draws() -> None:
     task = get("arithmetic")
-    first_five = list(task.generate(5, seed=0, difficulty=1))
-    unique: dict[str, str] = {}
-    for problem in first_five:
-        unique.setdefault(problem.prompt, problem.id)
-    assert [p.id for p in task.distinct(50, seed=0, difficulty=1, max_draws=5)] == list(unique.values())
+    first_five = task.generate(5, seed=0, difficulty=1)
+    assert [p.id for p in task.distinct(50, seed=0, difficulty=1, max_draws=5)] == first_ids_per_prompt(first_five)
     assert task.distinct(0, seed=0, difficulty=1) == []
     with pytest.raises(TaskError, match="n must be"):
         task.distinct(-1)

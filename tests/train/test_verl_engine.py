@@ -34,9 +34,9 @@ def test_verl_loads_rlvr_reward_and_scores_right(tmp_path: Path, tiny_model_dir:
     val = pq.read_table(job.val_file).to_pylist()
     assert len(rows) == 6 and len(val) == 3
     # verl validates on exactly the trl engine's held-out problems.
-    from rlvr.train.heldout import Heldout
+    from rlvr.train.heldout import recipe_heldout_problems
 
-    assert [r["extra_info"]["id"] for r in val] == [p.id for p in Heldout(config, tokenizer=None).problems]
+    assert [r["extra_info"]["id"] for r in val] == [p.id for p in recipe_heldout_problems(config)]
     assert {r["extra_info"]["split"] for r in val} == {"test"}
     assert rows[0]["data_source"] == "rlvr/arithmetic"
 

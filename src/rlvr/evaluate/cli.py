@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import typer
 
 from rlvr.evaluate.runner import HELDOUT_SEED, heldout_problems
@@ -58,11 +60,12 @@ def evaluate(
         temp = temperature if temperature is not None else (0.0 if samples == 1 else 0.7)
         params = SamplingParams(max_tokens=max_tokens, temperature=temp, top_p=top_p, seed=seed)
         problems = heldout_problems(task_names, n, levels, seed)
+        found = Counter((p.task, p.difficulty) for p in problems)
         for name in task_names:
             for level in levels:
-                found = sum(1 for p in problems if p.task == name and p.difficulty == level)
-                if found < n:
-                    console.print(f"{name} difficulty {level} has {found} distinct problems; evaluating all of them")
+                if found[name, level] < n:
+                    console.print(f"{name} difficulty {level} has {found[name, level]} distinct problems; "
+                                  "evaluating all of them")
         total = len(problems) * samples
         with Progress(TextColumn("sampling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TimeRemainingColumn(), console=console, transient=True) as bar:

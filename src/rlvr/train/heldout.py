@@ -10,17 +10,22 @@ from rlvr.tasks import Problem
 from rlvr.train.config import TrainConfig
 
 
+def recipe_heldout_problems(config: TrainConfig, n: int | None = None) -> list[Problem]:
+    """The recipe's held-out set: `n` (default `eval.problems`) distinct problems per task at its
+    held-out difficulty and seed; both engines evaluate on it."""
+    count = config.eval.problems if n is None else n
+    if count <= 0:
+        return []
+    return heldout_problems(config.task_names, count, [config.eval_difficulty], config.eval.seed)
+
+
 class Heldout:
     """The recipe's held-out problems and how to sample them; `run(model)` evaluates a policy."""
 
     def __init__(self, config: TrainConfig, tokenizer: Any) -> None:
         self.config = config
         self.tokenizer = tokenizer
-        tasks = config.task_names
-        self.problems: list[Problem] = (
-            heldout_problems(tasks, config.eval.problems, [config.eval_difficulty], config.eval.seed)
-            if config.eval.problems > 0 else []
-        )
+        self.problems: list[Problem] = recipe_heldout_problems(config)
         self.params = SamplingParams(max_tokens=config.eval_max_tokens, temperature=config.eval.temperature,
                                      seed=config.eval.seed)
 

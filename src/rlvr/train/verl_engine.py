@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rlvr.evaluate.runner import heldout_problems
 from rlvr.tasks.rows import to_verl_row
 from rlvr.train.config import ConfigError, TrainConfig
 from rlvr.train.data import make_mixture
+from rlvr.train.heldout import recipe_heldout_problems
 
 REWARD_MODULE = "pkg://rlvr.engines.verl"
 REWARD_FUNCTION = "compute_score"
@@ -58,9 +58,8 @@ def write_parquet(config: TrainConfig, folder: Path) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     train = make_mixture(config)
     rows = [to_verl_row(p, i, config.system_prompt) for i, p in enumerate(train.generate(config.tasks.train_problems))]
-    # The same distinct problems per task as the trl engine's held-out set, so both engines report
-    # held-out accuracy on identical problems.
-    held = heldout_problems(config.task_names, max(config.eval.problems, 1), [config.eval_difficulty], config.eval.seed)
+    # verl needs at least one validation row, even where the recipe turns held-out evaluation off.
+    held = recipe_heldout_problems(config, max(config.eval.problems, 1))
     val = [to_verl_row(p, i, config.system_prompt, split="test") for i, p in enumerate(held)]
     train_path, val_path = folder / "train.parquet", folder / "val.parquet"
     pq.write_table(pa.Table.from_pylist(rows), train_path)
