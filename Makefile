@@ -43,12 +43,12 @@ bench-rewards: setup
 bench-tasks: bench-setup
 	$(PY) benchmarks/tasks/run.py
 
-# About 2 h 15 min on 2 cores: the default recipe, 45 minutes of plain GRPO past it (two stages,
-# seeds 2 then 0), then GRPO vs LASER-D for 20 minutes each (two at a time) in three training
-# seeds; held-out set: all 100 single-digit sums.
+# About 3 h 20 min on 2 cores: the default recipe, 45 minutes of plain GRPO past it (two stages,
+# seeds 2 then 0), then GRPO vs LASER-D (two at a time) in three training seeds, each half for
+# 20 minutes, reported, then resumed for 20 more; held-out set: all 100 single-digit sums.
 bench-train: setup
 	$(PY) benchmarks/train/run.py --warmup-minutes 25,20 --warmup-seed 2,0 --seeds 0,1,2 \
-		--laser-steps 40 --laser-minutes 20 --set eval.problems=100 --parallel
+		--laser-steps 200 --laser-minutes 20 --continue-minutes 20 --set eval.problems=100 --parallel
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache

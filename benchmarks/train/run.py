@@ -14,6 +14,8 @@ One command, self-contained; writes RESULTS.md, results.json and PNG reports nex
    and `laser_d` each continue with the same step and time budgets, once per training seed in
    --seeds. Target: LASER-D cuts mean response tokens by >= 30% at <= 2 points lower held-out
    accuracy, judged per seed; the table says in how many seeds it was met.
+   --continue-work DIR trains the pairs of an earlier run (kept with --keep-work) for
+   --laser-minutes more instead: each half resumes its own checkpoint.
 """
 
 from __future__ import annotations
@@ -54,11 +56,20 @@ def main() -> int:
     parser.add_argument("--set", action="append", default=[], help="extra recipe override for every run, key=value")
     parser.add_argument("--parallel", action="store_true",
                         help="run the comparison's two halves at once, one torch thread each")
+    parser.add_argument("--continue-work", default=None,
+                        help="each seed's two halves resume their own runs from this earlier work folder (kept with "
+                             "--keep-work) for --laser-minutes more, instead of starting from one model")
+    parser.add_argument("--continue-minutes", type=float, default=None,
+                        help="after the comparison's runs, each half resumes its own checkpoint for this many minutes "
+                             "more; the report shows both (total budget: --laser-minutes + this)")
     parser.add_argument("--keep-work", action="store_true",
                         help="keep the trained models (printed folder), e.g. as --start-model of a replicate")
     args = parser.parse_args()
     seeds = parse_seeds(args.seeds, parser)  # before anything slow starts
     warmup = parse_warmup(args.warmup_minutes, args.warmup_seed, parser)
+    earlier = Path(args.continue_work) if args.continue_work else None
+    if earlier is not None:
+        check_continue_work(earlier, seeds, args, parser)
 
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -70,6 +81,7 @@ def main() -> int:
 
     from rlvr.models import ensure_cached
     from rlvr.train.config import load_config
+    from rlvr.train.result import SUMMARY_FILE
     from rlvr.train.trl_engine import train_trl
 
     device = torch.cuda.get_device_name(0) if torch.cuda.is_available() else f"CPU ({os.cpu_count()} cores)"
@@ -93,10 +105,14 @@ def main() -> int:
 
     if not args.skip_laser:
         start_model = args.start_model or (str(run.output / "final") if not args.skip_default else None)
-        if start_model is None:
+        if earlier is not None:
+            # Resumed runs load their weights from their checkpoints; the model they started from
+            # only has to be named for the recipe, and their held-out "before" is the start's.
+            start_model = str(earlier_start_model(earlier, seeds[0]))
+        elif start_model is None:
             parser.error("--skip-default needs --start-model (a GRPO-trained checkpoint folder)")
-        results["pair_start_model"] = ("part 1's result" if not args.start_model
-                                       else args.start_label or args.start_model)
+        results["pair_start_model"] = ("part 1's result" if not (args.start_model or earlier)
+                                       else args.start_label or start_model)
         stages = []
         for stage, (minutes, seed) in enumerate(warmup):
             overrides = [f"output={work / f'warmup{stage}'}", f"model={start_model}", *args.set, f"seed={seed}",
@@ -110,6 +126,8 @@ def main() -> int:
         if warmup:
             spent = " + ".join(f"{m:g} min (seed {s})" for m, s in warmup)
             results["pair_start_model"] = f"{results['pair_start_model']} + plain GRPO for {spent}"
+        # A second stage: --continue-work's kept runs go on for --laser-minutes, or this run's for --continue-minutes.
+        more_minutes = args.laser_minutes if earlier is not None else args.continue_minutes
         pairs = {}
         for seed in seeds:
             arms = {}
@@ -121,22 +139,41 @@ def main() -> int:
                 if args.laser_minutes is not None:
                     overrides.append(f"budget.minutes={args.laser_minutes}")
                 arms[name] = (recipe, overrides)
-            (work / f"seed{seed}").mkdir(parents=True, exist_ok=True)
-            pair = run_pair_parallel(arms, work / f"seed{seed}") if args.parallel else {
-                name: train_trl(load_config(recipe, overrides)).to_dict() for name, (recipe, overrides) in arms.items()}
+            seed_work = work / f"seed{seed}"
+            seed_work.mkdir(parents=True, exist_ok=True)
+            if earlier is not None:
+                first = {}
+                for name in arms:
+                    source = earlier / f"seed{seed}" / name
+                    first[name] = json.loads((source / SUMMARY_FILE).read_text(encoding="utf-8"))
+                    # A copy: resuming rewrites the run's files, and the earlier figures stay checkable.
+                    shutil.copytree(source, seed_work / name)
+            else:
+                first = run_pair(arms, seed_work, args.parallel, resume=False)
+            pair = first
+            if more_minutes is not None:
+                # Each half resumes its own checkpoint; a later --set wins, so this is the new budget.
+                more = {name: (recipe, [*overrides, f"budget.minutes={more_minutes}"])
+                        for name, (recipe, overrides) in arms.items()}
+                pair = run_pair(more, seed_work, args.parallel, resume=True)
+                for name, summary in first.items():
+                    pair[name]["continued_from"] = {key: summary[key] for key in
+                                                    ("steps", "stop_reason", "train_seconds", "after")}
             for name, run_dict in pair.items():
                 shutil.copy(Path(run_dict["output"]) / "report.png", out_dir / f"{name}_seed{seed}_report.png")
                 print(f"seed {seed}", name, run_dict["summary"], flush=True)
             pairs[str(seed)] = pair
         results["pairs"] = pairs
         results["pair_parallel"] = bool(args.parallel)
+        results["pair_continued"] = ({"from": str(earlier) if earlier is not None else None, "minutes": more_minutes}
+                                     if more_minutes is not None else None)
         comparison_plot(pairs, out_dir / "laser_d_vs_grpo.png")
 
     previous = out_dir / "results.json"
     if previous.exists():
         # Parts skipped in this run keep their last measured figures.
         kept = json.loads(previous.read_text(encoding="utf-8"))
-        for part in ("default", "warmup", "pairs", "pair_start_model", "pair_parallel"):
+        for part in ("default", "warmup", "pairs", "pair_start_model", "pair_parallel", "pair_continued"):
             if part in kept and part not in results:
                 results[part] = kept[part]
     (out_dir / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
@@ -180,7 +217,43 @@ def parse_warmup(minutes: str | None, seeds: str, parser: argparse.ArgumentParse
     return list(zip(spans, seed_list))
 
 
-def run_pair_parallel(arms: dict, work: Path) -> dict:
+def check_continue_work(earlier: Path, seeds: list[int], args: argparse.Namespace,
+                        parser: argparse.ArgumentParser) -> None:
+    """--continue-work needs every seed's two finished runs, and excludes a start model or a warm-up."""
+    if args.start_model or args.warmup_minutes:
+        parser.error("--continue-work resumes earlier runs; --start-model and --warmup-minutes do not apply")
+    if args.laser_minutes is None or args.continue_minutes is not None:
+        parser.error("--continue-work takes --laser-minutes (how much longer each half trains), "
+                     "not --continue-minutes")
+    from rlvr.models.loading import latest_checkpoint
+    from rlvr.train.result import SUMMARY_FILE
+
+    for seed in seeds:
+        for name, _ in PAIR:
+            run = earlier / f"seed{seed}" / name
+            if not (run / SUMMARY_FILE).exists() or latest_checkpoint(run) is None:
+                parser.error(f"--continue-work: {run} holds no finished run with a checkpoint")
+
+
+def earlier_start_model(earlier: Path, seed: int) -> str:
+    """The model an earlier comparison's runs started from (both halves share it)."""
+    from rlvr.train.config import load_config
+
+    return load_config(str(earlier / f"seed{seed}" / "grpo" / "config.yaml"), []).model
+
+
+def run_pair(arms: dict, work: Path, parallel: bool, resume: bool) -> dict:
+    """Both halves of a seed's comparison, at once (--parallel) or one after the other; their summaries."""
+    if parallel:
+        return run_pair_parallel(arms, work, resume)
+    from rlvr.train.config import load_config
+    from rlvr.train.trl_engine import train_trl
+
+    return {name: train_trl(load_config(recipe, overrides), resume=resume).to_dict()
+            for name, (recipe, overrides) in arms.items()}
+
+
+def run_pair_parallel(arms: dict, work: Path, resume: bool = False) -> dict:
     """Both halves of the comparison at once, one torch thread each (one core each on 2 cores).
 
     Each is an `rlvr train` process; its log goes to WORK/NAME.log and its figures come back
@@ -199,21 +272,22 @@ def run_pair_parallel(arms: dict, work: Path) -> dict:
         # Resolved here as well, so a bad override fails before anything starts, and the
         # summary is read from the folder the run really writes to.
         output = Path(load_config(recipe, settings).output)
-        command = [sys.executable, "-m", "rlvr.cli", "train", recipe]
+        command = [sys.executable, "-m", "rlvr.cli", "train", recipe, *(["--resume"] if resume else [])]
         for item in settings:
             command += ["--set", item]
-        with open(work / f"{name}.log", "w", encoding="utf-8") as log:  # the child keeps its own handle
-            procs[name] = (subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), output)
-        print(f"{name}: {' '.join(command)} (log: {work / f'{name}.log'})", flush=True)
+        log_path = work / f"{name}{'-resumed' if resume else ''}.log"
+        with open(log_path, "w", encoding="utf-8") as log:  # the child keeps its own handle
+            procs[name] = (subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), output, log_path)
+        print(f"{name}: {' '.join(command)} (log: {log_path})", flush=True)
     runs = {}
-    for name, (proc, output) in procs.items():
+    for name, (proc, output, log_path) in procs.items():
         code = proc.wait()
         if code != 0:
             # Stop the other half rather than leave it running without a parent to collect it.
-            for other, _ in procs.values():
+            for other, _, _ in procs.values():
                 if other.poll() is None:
                     other.terminate()
-            raise SystemExit(f"{name} failed (exit {code}); see {work / f'{name}.log'}")
+            raise SystemExit(f"{name} failed (exit {code}); see {log_path}")
         runs[name] = json.loads((output / SUMMARY_FILE).read_text(encoding="utf-8"))
     return runs
 
@@ -235,6 +309,9 @@ def comparison_plot(pairs: dict, path: Path) -> None:
             label = f"{name} (held-out after: acc {after['accuracy']:.3f}, {after['mean_tokens']:.1f} tokens)"
             axes[row][0].plot([r["step"] for r in steps], [r["rlvr/length_tokens"] for r in steps], marker=".", label=label)
             axes[row][1].plot([r["step"] for r in steps], [r["rlvr/accuracy"] for r in steps], marker=".", label=label)
+            if run.get("continued_from"):
+                for ax in axes[row]:  # where the second stage resumed
+                    ax.axvline(run["continued_from"]["steps"], color=ax.lines[-1].get_color(), linestyle=":")
         axes[row][0].set_title(f"seed {seed}: mean sampled response tokens per step")
         axes[row][1].set_title(f"seed {seed}: sampled accuracy per step")
         for ax in axes[row]:
@@ -255,12 +332,42 @@ def pair_figures(pair: dict) -> tuple[float, float, bool]:
     return ratio, diff, round(ratio, 9) <= 0.70 and round(diff, 9) >= -2.0
 
 
+def steps_text(run: dict) -> str:
+    """A run's steps and why it stopped; a resumed run also says how many steps it had before."""
+    earlier = run.get("continued_from")
+    if not earlier:
+        return f"{run['steps']} ({run['stop_reason']})"
+    return f"{run['steps']} ({earlier['steps']} + {run['steps'] - earlier['steps']}; {run['stop_reason']})"
+
+
+def continued_lines(pairs: dict, continued: dict) -> list[str]:
+    """The paragraph and table saying what the resumed runs had reached before they resumed."""
+    source = (f"the runs kept in `{continued['from']}` by an earlier run of this benchmark (--keep-work)"
+              if continued["from"] else "its first stage, in the same run")
+    lines = [f"Two stages: each half of each seed resumed its own checkpoint from {source}, optimizer state "
+             f"and LASER-D's target lengths included, and trained {continued['minutes']:g} minutes more; the "
+             "main table is the end of the second stage. Held-out figures at the end of the first stage:", "",
+             "| seed | grpo steps / minutes | grpo accuracy / tokens | laser_d steps / minutes | "
+             "laser_d accuracy / tokens |", "|---|---|---|---|---|"]
+    for seed, pair in pairs.items():
+        cells = []
+        for name, _ in PAIR:
+            earlier = pair[name].get("continued_from")
+            if not earlier:
+                return []
+            after = earlier["after"]
+            cells += [f"{earlier['steps']} / {earlier['train_seconds'] / 60:.1f}",
+                      f"{after['accuracy']:.3f} / {after['mean_tokens']:.1f}"]
+        lines.append(f"| {seed} | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
 def render(results: dict) -> str:
     lines = ["# Training benchmark", "",
              f"Device: {results['device']}; Python {results['python']}; torch {results['torch']}; "
              f"run started {results['started']}.", "",
              f"Command: `{results.get('command', 'python benchmarks/train/run.py')}` (`make bench-train` runs the "
-             "whole protocol: default recipe, warm-up, three seeds).", ""]
+             "whole protocol in one command: default recipe, warm-up, three seeds of two 20-minute stages).", ""]
     d = results.get("default")
     if d:
         b, a = d["before"], d["after"]
@@ -306,6 +413,8 @@ def render(results: dict) -> str:
             lines += [f"Warm-up stage {stage + 1}: plain GRPO from {run['start_model']}, seed {run['seed']}, "
                       f"{run['steps']} steps ({run['stop_reason']}): `{run['summary']}`."
                       + (f" Run as {run['run_command']}." if run.get("run_command") else ""), ""]
+        if results.get("pair_continued"):
+            lines += continued_lines(pairs, results["pair_continued"])
         lines += [
             f"Start model (both halves, every seed): {start}; held-out accuracy {before['accuracy']:.3f}, "
             f"{before['mean_tokens']:.1f} mean response tokens, format rate {before['format_rate']:.3f}.", "",
@@ -319,8 +428,8 @@ def render(results: dict) -> str:
             ratio, diff, met = pair_figures(pair)
             verdicts.append((ratio, diff, met))
             lines.append(
-                f"| {seed} | {g['steps']} ({g['stop_reason']}) | {g['after']['accuracy']:.3f} / {g['after']['mean_tokens']:.1f} | "
-                f"{l['steps']} ({l['stop_reason']}) | {l['after']['accuracy']:.3f} / {l['after']['mean_tokens']:.1f} | "
+                f"| {seed} | {steps_text(g)} | {g['after']['accuracy']:.3f} / {g['after']['mean_tokens']:.1f} | "
+                f"{steps_text(l)} | {l['after']['accuracy']:.3f} / {l['after']['mean_tokens']:.1f} | "
                 f"{ratio:.2f} | {diff:+.1f} | {'yes' if met else 'no'} |")
         met_count = sum(met for _, _, met in verdicts)
         mean_ratio = sum(r for r, _, _ in verdicts) / len(verdicts)
