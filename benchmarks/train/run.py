@@ -14,8 +14,9 @@ One command, self-contained; writes RESULTS.md, results.json and PNG reports nex
    and `laser_d` each continue with the same step and time budgets, once per training seed in
    --seeds. Target: LASER-D cuts mean response tokens by >= 30% at <= 2 points lower held-out
    accuracy, judged per seed; the table says in how many seeds it was met.
-   --continue-work DIR trains the pairs of an earlier run (kept with --keep-work) for
-   --laser-minutes more instead: each half resumes its own checkpoint.
+   --continue-minutes M gives each half a second stage: it resumes its own checkpoint for M
+   minutes more, and the report shows both stages. --continue-work DIR does the same for the pairs
+   an earlier run kept (--keep-work), for --laser-minutes, instead of training new ones.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ def main() -> int:
         if earlier is not None:
             # Resumed runs load their weights from their checkpoints; the model they started from
             # only has to be named for the recipe, and their held-out "before" is the start's.
-            start_model = str(earlier_start_model(earlier, seeds[0]))
+            start_model = earlier_start_model(earlier, seeds[0])
         elif start_model is None:
             parser.error("--skip-default needs --start-model (a GRPO-trained checkpoint folder)")
         results["pair_start_model"] = ("part 1's result" if not (args.start_model or earlier)
@@ -253,11 +254,11 @@ def run_pair(arms: dict, work: Path, parallel: bool, resume: bool) -> dict:
             for name, (recipe, overrides) in arms.items()}
 
 
-def run_pair_parallel(arms: dict, work: Path, resume: bool = False) -> dict:
+def run_pair_parallel(arms: dict, work: Path, resume: bool) -> dict:
     """Both halves of the comparison at once, one torch thread each (one core each on 2 cores).
 
-    Each is an `rlvr train` process; its log goes to WORK/NAME.log and its figures come back
-    from the run's summary.json. Gradient checkpointing is on in both: without it one run peaks
+    Each is an `rlvr train` process; its log goes to WORK/NAME.log (NAME-resumed.log for a
+    second stage) and its figures come back from the run's summary.json. Gradient checkpointing is on in both: without it one run peaks
     at ~12 GB on the CPU and two overflow a 24 GB machine; with it ~7.7 GB, the same losses and
     about 4% more time per step (measured on the demo's result).
     """
@@ -352,9 +353,7 @@ def continued_lines(pairs: dict, continued: dict) -> list[str]:
     for seed, pair in pairs.items():
         cells = []
         for name, _ in PAIR:
-            earlier = pair[name].get("continued_from")
-            if not earlier:
-                return []
+            earlier = pair[name]["continued_from"]
             after = earlier["after"]
             cells += [f"{earlier['steps']} / {earlier['train_seconds'] / 60:.1f}",
                       f"{after['accuracy']:.3f} / {after['mean_tokens']:.1f}"]
