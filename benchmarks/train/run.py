@@ -65,7 +65,12 @@ def main() -> int:
                              "more; the report shows both (total budget: --laser-minutes + this)")
     parser.add_argument("--keep-work", action="store_true",
                         help="keep the trained models (printed folder), e.g. as --start-model of a replicate")
+    parser.add_argument("--render-only", action="store_true",
+                        help="train nothing: rewrite RESULTS.md from --out-dir's results.json (e.g. after the "
+                             "all-runs page gained rows)")
     args = parser.parse_args()
+    if args.render_only:
+        return render_only(Path(args.out_dir))
     seeds = parse_seeds(args.seeds, parser)  # before anything slow starts
     warmup = parse_warmup(args.warmup_minutes, args.warmup_seed, parser)
     earlier = Path(args.continue_work) if args.continue_work else None
@@ -188,6 +193,17 @@ def main() -> int:
 
 
 PAIR = (("grpo", "default"), ("laser_d", "laser_d"))
+
+
+def render_only(out_dir: Path) -> int:
+    """--render-only: RESULTS.md again from the results.json an earlier run wrote."""
+    recorded = out_dir / "results.json"
+    if not recorded.exists():
+        print(f"--render-only: {recorded} does not exist; run the benchmark first", file=sys.stderr)
+        return 2
+    (out_dir / "RESULTS.md").write_text(render(json.loads(recorded.read_text(encoding="utf-8"))), encoding="utf-8")
+    print(f"wrote {out_dir / 'RESULTS.md'}")
+    return 0
 
 
 def parse_seeds(text: str, parser: argparse.ArgumentParser) -> list[int]:
@@ -445,6 +461,13 @@ def render(results: dict) -> str:
     if (HERE / "GPU.md").exists():
         lines += ["GPU runs (one H100): see [GPU.md](GPU.md).", ""]
     if (HERE / "RESULTS-laser-cpu.md").exists():
+        from tally import tally_lines
+
+        tally = tally_lines((HERE / "RESULTS-laser-cpu.md").read_text(encoding="utf-8"))
+        if tally:
+            lines += ["Every full-protocol CPU run of the comparison so far (this one's seeds among them once "
+                      "recorded; `benchmarks/train/tally.py` prints this from the all-runs page), by start model; "
+                      "the pooled ratio is LASER-D's mean tokens over GRPO's across seeds:", "", *tally, ""]
         lines += ["Every CPU run of the comparison, replicates with other training seeds and earlier LASER-D "
                   "grids included (not all of them meet the target): see [RESULTS-laser-cpu.md](RESULTS-laser-cpu.md).", ""]
     return "\n".join(lines)
