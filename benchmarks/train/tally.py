@@ -3,7 +3,7 @@
     python benchmarks/train/tally.py
 
 The full protocol is `make bench-train`'s: the current `laser_d` grid, both halves trained 20 + 20
-minutes from a start built by the demo plus 45 minutes of plain GRPO, judged on all 100 held-out
+minutes from a start built by the demo plus some minutes of plain GRPO, judged on all 100 held-out
 sums. Rows of that kind are grouped by start model; for each start and for all of them together it
 prints how many seeds met the target (tokens ratio <= 0.70 at >= -2 points), the mean of the per-seed
 ratios, the pooled ratio (LASER-D's mean tokens over GRPO's, across seeds) and both halves' mean
