@@ -63,6 +63,10 @@ def main() -> int:
     parser.add_argument("--continue-minutes", type=float, default=None,
                         help="after the comparison's runs, each half resumes its own checkpoint for this many minutes "
                              "more; the report shows both (total budget: --laser-minutes + this)")
+    parser.add_argument("--baseline-from", default=None,
+                        help="take each seed's plain GRPO half from this earlier work folder (kept with --keep-work, "
+                             "same --start-model and budgets) and train only laser_d: a changed LASER-D recipe "
+                             "against the GRPO runs it is compared with, at half the CPU")
     parser.add_argument("--keep-work", action="store_true",
                         help="keep the trained models (printed folder), e.g. as --start-model of a replicate")
     parser.add_argument("--render-only", action="store_true",
@@ -76,6 +80,9 @@ def main() -> int:
     earlier = Path(args.continue_work) if args.continue_work else None
     if earlier is not None:
         check_continue_work(earlier, seeds, args, parser)
+    baseline = Path(args.baseline_from) if args.baseline_from else None
+    if baseline is not None:
+        check_baseline(baseline, seeds, args, parser)
 
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -138,6 +145,8 @@ def main() -> int:
         for seed in seeds:
             arms = {}
             for name, recipe in PAIR:
+                if baseline is not None and name == "grpo":
+                    continue
                 overrides = [f"output={work / f'seed{seed}' / name}", f"model={start_model}", *args.set,
                              f"seed={seed}", f"tasks.seed={seed}"]
                 if args.laser_steps is not None:
@@ -165,12 +174,16 @@ def main() -> int:
                 for name, summary in first.items():
                     pair[name]["continued_from"] = {key: summary[key] for key in
                                                     ("steps", "stop_reason", "train_seconds", "after")}
+            if baseline is not None:
+                pair = {"grpo": baseline_run(baseline, seed), **pair}
             for name, run_dict in pair.items():
+                run_dict["late"] = late_figures(Path(run_dict["output"]))
                 shutil.copy(Path(run_dict["output"]) / "report.png", out_dir / f"{name}_seed{seed}_report.png")
                 print(f"seed {seed}", name, run_dict["summary"], flush=True)
             pairs[str(seed)] = pair
         results["pairs"] = pairs
         results["pair_parallel"] = bool(args.parallel)
+        results["pair_baseline_from"] = str(baseline) if baseline is not None else None
         results["pair_continued"] = ({"from": str(earlier) if earlier is not None else None, "minutes": more_minutes}
                                      if more_minutes is not None else None)
         comparison_plot(pairs, out_dir / "laser_d_vs_grpo.png")
@@ -179,7 +192,8 @@ def main() -> int:
     if previous.exists():
         # Parts skipped in this run keep their last measured figures.
         kept = json.loads(previous.read_text(encoding="utf-8"))
-        for part in ("default", "warmup", "pairs", "pair_start_model", "pair_parallel", "pair_continued"):
+        for part in ("default", "warmup", "pairs", "pair_start_model", "pair_parallel", "pair_continued",
+                     "pair_baseline_from"):
             if part in kept and part not in results:
                 results[part] = kept[part]
     (out_dir / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
@@ -250,6 +264,38 @@ def check_continue_work(earlier: Path, seeds: list[int], args: argparse.Namespac
             run = earlier / f"seed{seed}" / name
             if not (run / SUMMARY_FILE).exists() or latest_checkpoint(run) is None:
                 parser.error(f"--continue-work: {run} holds no finished run with a checkpoint")
+
+
+def check_baseline(baseline: Path, seeds: list[int], args: argparse.Namespace,
+                   parser: argparse.ArgumentParser) -> None:
+    """--baseline-from needs each seed's finished GRPO run, trained from --start-model with the same seed."""
+    from rlvr.train.config import load_config
+    from rlvr.train.result import SUMMARY_FILE
+
+    if not args.start_model or args.warmup_minutes or args.continue_work:
+        parser.error("--baseline-from needs --start-model (the model its GRPO runs started from), "
+                     "and no --warmup-minutes or --continue-work")
+    for seed in seeds:
+        run = baseline / f"seed{seed}" / "grpo"
+        if not (run / SUMMARY_FILE).exists():
+            parser.error(f"--baseline-from: {run} holds no finished GRPO run")
+        config = load_config(str(run / "config.yaml"), [])
+        if Path(config.model).resolve() != Path(args.start_model).resolve() or config.seed != seed:
+            parser.error(f"--baseline-from: {run} started from {config.model} with seed {config.seed}, "
+                         f"not from {args.start_model} with seed {seed}")
+        # The same held-out set, or the two halves' figures do not compare.
+        ours = load_config("laser_d", [*args.set, f"seed={seed}", f"tasks.seed={seed}"]).eval
+        if ours != config.eval:
+            parser.error(f"--baseline-from: {run} was evaluated with {config.eval}, this run would use {ours}; "
+                         "pass the same --set eval.* overrides")
+
+
+def baseline_run(baseline: Path, seed: int) -> dict:
+    """An earlier run's GRPO half of `seed`, marked as such in the report."""
+    from rlvr.train.result import SUMMARY_FILE
+
+    run = baseline / f"seed{seed}" / "grpo"
+    return {**json.loads((run / SUMMARY_FILE).read_text(encoding="utf-8")), "baseline_from": str(run)}
 
 
 def earlier_start_model(earlier: Path, seed: int) -> str:
@@ -340,6 +386,36 @@ def comparison_plot(pairs: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def late_figures(run: Path) -> dict:
+    """Held-out accuracy and tokens averaged over the run's second half (see late_window.py)."""
+    from late_window import heldout_history, late_window
+
+    accuracy, tokens, count = late_window(heldout_history(run))
+    return {"accuracy": accuracy, "mean_tokens": tokens, "evaluations": count}
+
+
+def late_lines(pairs: dict) -> list[str]:
+    """The same verdict on each half's late-window means, for the seeds that have them."""
+    from late_window import verdict
+
+    rows = []
+    for seed, pair in pairs.items():
+        g, l = pair["grpo"].get("late"), pair["laser_d"].get("late")
+        if not (g and l):
+            continue
+        ratio, diff, met = verdict((g["accuracy"], g["mean_tokens"]), (l["accuracy"], l["mean_tokens"]))
+        rows.append(f"| {seed} | {g['accuracy']:.3f} / {g['mean_tokens']:.1f} ({g['evaluations']}) | "
+                    f"{l['accuracy']:.3f} / {l['mean_tokens']:.1f} ({l['evaluations']}) | {ratio:.2f} | "
+                    f"{diff:+.1f} | {'yes' if met else 'no'} |")
+    if not rows:
+        return []
+    return ["Late window: each half's held-out figures averaged over its evaluations in the second half of "
+            "its steps (greedy accuracy on the 100 sums swings by up to ten points between evaluations, in "
+            "both halves, so one end point is a noisy verdict; `benchmarks/train/late_window.py`):", "",
+            "| seed | grpo accuracy / tokens (evaluations) | laser_d accuracy / tokens (evaluations) | "
+            "tokens ratio | accuracy diff (points) | target met |", "|---|---|---|---|---|---|", *rows, ""]
+
+
 def pair_figures(pair: dict) -> tuple[float, float, bool]:
     """(LASER-D / GRPO held-out tokens, accuracy difference in points, target met) for one seed."""
     grpo, laser = pair["grpo"]["after"], pair["laser_d"]["after"]
@@ -352,6 +428,8 @@ def pair_figures(pair: dict) -> tuple[float, float, bool]:
 def steps_text(run: dict) -> str:
     """A run's steps and why it stopped; a resumed run also says how many steps it had before."""
     earlier = run.get("continued_from")
+    if run.get("baseline_from"):
+        return f"{run['steps']} ({run['stop_reason']}; earlier run)"
     if not earlier:
         return f"{run['steps']} ({run['stop_reason']})"
     return f"{run['steps']} ({earlier['steps']} + {run['steps'] - earlier['steps']}; {run['stop_reason']})"
@@ -369,7 +447,10 @@ def continued_lines(pairs: dict, continued: dict) -> list[str]:
     for seed, pair in pairs.items():
         cells = []
         for name, _ in PAIR:
-            earlier = pair[name]["continued_from"]
+            earlier = pair[name].get("continued_from")
+            if earlier is None:  # a --baseline-from half: its first stage is in the earlier run's report
+                cells += ["earlier run", "earlier run"]
+                continue
             after = earlier["after"]
             cells += [f"{earlier['steps']} / {earlier['train_seconds'] / 60:.1f}",
                       f"{after['accuracy']:.3f} / {after['mean_tokens']:.1f}"]
@@ -422,7 +503,10 @@ def render(results: dict) -> str:
             "difficulty-aware target length). Same prompt, task, step and time budgets and held-out set; "
             "each seed sets both halves' training seed and problem stream."
             + (" The two halves of a seed ran at the same time, one torch thread (core) each."
-               if results.get("pair_parallel") else ""), "",
+               if results.get("pair_parallel") and not results.get("pair_baseline_from") else "")
+            + (f" Only `laser_d` trained in this run; each seed's `grpo` half is the earlier run kept in "
+               f"`{results['pair_baseline_from']}` (same start model, seed and budgets, one torch thread)."
+               if results.get("pair_baseline_from") else ""), "",
         ]
         for stage, run in enumerate(results.get("warmup") or []):
             lines += [f"Warm-up stage {stage + 1}: plain GRPO from {run['start_model']}, seed {run['seed']}, "
@@ -455,7 +539,7 @@ def render(results: dict) -> str:
             f"Target (LASER-D's held-out mean response tokens <= 0.70x GRPO's, accuracy no more than 2 points "
             f"lower): met in **{met_count} of {len(verdicts)}** seeds; mean tokens ratio {mean_ratio:.2f}, mean "
             f"accuracy difference {mean_diff:+.1f} points. torch threads per run: {', '.join(sorted(threads))}.",
-            "", "![LASER-D vs GRPO](laser_d_vs_grpo.png)", "",
+            "", *late_lines(pairs), "![LASER-D vs GRPO](laser_d_vs_grpo.png)", "",
         ]
     lines += ["Timings on a shared machine are pessimistic; ratios taken in the same run are the figures to compare.", ""]
     if (HERE / "GPU.md").exists():
@@ -466,8 +550,9 @@ def render(results: dict) -> str:
         tally = tally_lines((HERE / "RESULTS-laser-cpu.md").read_text(encoding="utf-8"))
         if tally:
             lines += ["Every full-protocol CPU run of the comparison so far (this one's seeds among them once "
-                      "recorded; `benchmarks/train/tally.py` prints this from the all-runs page), by start model; "
-                      "the pooled ratio is LASER-D's mean tokens over GRPO's across seeds:", "", *tally, ""]
+                      "recorded; `benchmarks/train/tally.py` prints this from the all-runs page), by LASER-D recipe "
+                      "and start model; the pooled ratio is LASER-D's mean tokens over GRPO's across seeds, and "
+                      "the accuracy difference is the mean per-seed difference with its standard error:", "", *tally, ""]
         lines += ["Every CPU run of the comparison, replicates with other training seeds and earlier LASER-D "
                   "grids included (not all of them meet the target): see [RESULTS-laser-cpu.md](RESULTS-laser-cpu.md).", ""]
     return "\n".join(lines)

@@ -53,6 +53,51 @@ def test_coverage_of_correct_responses_only() -> None:
     assert method.targets["medium"] == 3000  # the short wrong answers no longer count
 
 
+def two_easy_prompts() -> RolloutBatch:
+    """Both prompts easy; one answered correctly in 900 tokens, the other needing 2500 at least."""
+    short = ([1] * 6, [900] * 6)
+    long = ([1, 1, 1, 1, 0, 0], [2500, 2500, 3100, 3900, 100, 100])  # 4/6 right: still easy
+    return RolloutBatch.from_groups([short[0], long[0]], [short[1], long[1]])
+
+
+def test_prompt_floor_keeps_every_prompt_a_correct_answer_within_the_target() -> None:
+    plain = rewards.get("laser_d", **GRID)
+    plain.monitor(two_easy_prompts(), 20)
+    assert plain.targets["easy"] == 1000  # the short prompt's answers set it: the other has none within
+    floored = rewards.get("laser_d", prompt_floor=1.0, **GRID)
+    floored.monitor(two_easy_prompts(), 20)
+    # The long prompt's shortest correct answer is 2500 (its 100-token answers are wrong): grid 3000.
+    assert floored.targets["easy"] == 3000
+    assert floored.floors == {"easy": 3000, "medium": 0, "hard": 0}
+    assert floored.monitor_accuracy == pytest.approx(10 / 12)
+
+
+def test_prompt_floor_below_one_lets_the_target_press_under_the_longest_prompt() -> None:
+    slack = rewards.get("laser_d", prompt_floor=0.7, **GRID)
+    slack.monitor(two_easy_prompts(), 20)
+    assert slack.targets["easy"] == 2000  # 0.7 * 2500 = 1750 -> grid 2000, under the long prompt's 2500
+    loose = rewards.get("laser_d", prompt_floor=0.3, **GRID)
+    loose.monitor(two_easy_prompts(), 20)
+    assert loose.targets["easy"] == 1000  # 750 -> 1000: the floor no longer binds
+
+
+def test_prompt_floor_never_lowers_a_target_and_caps_at_the_grid() -> None:
+    method = rewards.get("laser_d", prompt_floor=1.0, **GRID)
+    method.monitor(monitoring_batch(), 20)
+    # easy: its one prompt's shortest correct is 500 -> floor 1000, below the coverage target 2000.
+    # medium: shortest correct 100 -> floor 1000. hard: no correct answer, so no floor.
+    assert method.targets == {"easy": 2000, "medium": 1000, "hard": 4000}
+    beyond = RolloutBatch.from_groups([[1, 1, 1]], [[4500, 4600, 4700]])
+    method.monitor(beyond, 40)
+    assert method.targets["easy"] == 4000 and method.floors["easy"] == 4000
+
+
+def test_prompt_floor_is_validated() -> None:
+    for bad in (-0.1, 1.5):
+        with pytest.raises(RewardError, match="prompt_floor"):
+            rewards.get("laser_d", prompt_floor=bad, **GRID)
+
+
 def test_a_bucket_missing_from_the_monitoring_batch_keeps_its_target() -> None:
     method = rewards.get("laser_d", **GRID)
     only_easy = RolloutBatch.from_groups([[1, 1, 1]], [[900, 900, 900]])
@@ -68,11 +113,13 @@ def test_monitor_off_schedule_is_refused_and_changes_nothing() -> None:
 
 
 def test_state_round_trip() -> None:
-    method = rewards.get("laser_d", **GRID)
-    method.monitor(monitoring_batch(), 20)
-    restored = rewards.get("laser_d", **GRID)
+    method = rewards.get("laser_d", prompt_floor=1.0, **GRID)
+    method.monitor(two_easy_prompts(), 20)
+    restored = rewards.get("laser_d", prompt_floor=1.0, **GRID)
     restored.load_state_dict(method.state_dict())
     assert restored.targets == method.targets
+    assert restored.floors == method.floors == {"easy": 3000, "medium": 0, "hard": 0}
+    assert restored.monitor_accuracy == method.monitor_accuracy
     assert not restored.wants_monitoring(20)
     with pytest.raises(RewardError, match="targets"):
         restored.load_state_dict({"targets": {"easy": 1}})
@@ -87,15 +134,19 @@ def monitoring_batches(draw: st.DrawFn) -> tuple[int, RolloutBatch]:
     return rollouts, RolloutBatch.from_groups(correct, length)
 
 
-def reference_targets(batch: RolloutBatch, rollouts: int, previous: dict[str, int]) -> dict[str, int]:
+def reference_targets(batch: RolloutBatch, rollouts: int, previous: dict[str, int], floor: float = 0.0) -> dict[str, int]:
     """The rule, written out plainly per prompt and per candidate length."""
     grid = list(range(1000, 4001, 1000))
     buckets: dict[str, list[int]] = {"easy": [], "medium": [], "hard": []}
+    shortest_correct: dict[str, list[int]] = {"easy": [], "medium": [], "hard": []}
     for g in sorted(set(batch.group.tolist())):
         rows = [i for i in range(len(batch)) if batch.group[i] == g]
         accuracy = sum(batch.correct[i] for i in rows) / len(rows)
         name = "easy" if accuracy >= 2 / 3 - 1e-9 else "medium" if accuracy >= 1 / 3 - 1e-9 else "hard"
         buckets[name].extend(int(batch.length[i]) for i in rows)
+        correct = [int(batch.length[i]) for i in rows if batch.correct[i]]
+        if correct:
+            shortest_correct[name].append(min(correct))
     needed = {"easy": max(2 * rollouts // 3, 1), "medium": max(rollouts // 3, 1), "hard": 1}
     chosen = dict(previous)
     for name, lengths in buckets.items():
@@ -107,14 +158,21 @@ def reference_targets(batch: RolloutBatch, rollouts: int, previous: dict[str, in
             if math.floor(coverage * needed[name] + 1e-9) >= 1:
                 chosen[name] = candidate
                 break
+        answered = shortest_correct[name]
+        if floor > 0 and answered:
+            # The smallest candidate no shorter than `floor` times the longest per-prompt shortest correct answer.
+            for candidate in grid:
+                if candidate >= floor * max(answered) - 1e-9:
+                    break
+            chosen[name] = max(chosen[name], candidate)
     return chosen
 
 
 @settings(max_examples=80, deadline=None)
-@given(drawn=monitoring_batches(), scored=monitoring_batches())
-def test_targets_follow_the_rule_and_only_move_on_monitoring(drawn, scored) -> None:
+@given(drawn=monitoring_batches(), scored=monitoring_batches(), floor=st.sampled_from([0.0, 0.3, 0.5, 0.9, 1.0]))
+def test_targets_follow_the_rule_and_only_move_on_monitoring(drawn, scored, floor) -> None:
     rollouts, batch = drawn
-    method = rewards.get("laser_d", **GRID)
+    method = rewards.get("laser_d", prompt_floor=floor, **GRID)
     before = dict(method.targets)
     for step in range(0, 20):
         method.on_step(step)
@@ -122,4 +180,4 @@ def test_targets_follow_the_rule_and_only_move_on_monitoring(drawn, scored) -> N
         assert not method.wants_monitoring(step)
     assert method.targets == before
     method.monitor(batch, 20)
-    assert method.targets == reference_targets(batch, rollouts, before)
+    assert method.targets == reference_targets(batch, rollouts, before, floor)

@@ -152,6 +152,8 @@ def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | N
     wall_start = time.monotonic()
     output = Path(config.output)
     checkpoint = _resume_point(output) if resume else None
+    if resume:
+        check_resume_config(output, config)
     if not resume and output.exists() and any(output.iterdir()):
         _refuse_to_overwrite(output)
     output.mkdir(parents=True, exist_ok=True)
@@ -276,6 +278,28 @@ def _resume_point(output: Path) -> Path:
     if checkpoint is None:
         raise ConfigError(f"--resume: no checkpoint-N folder in {output}; start without --resume")
     return checkpoint
+
+
+# A resumed run may get a new budget (that is what resuming is for) and run on other threads;
+# anything else changed would silently make the two stages different experiments.
+RESUME_MAY_CHANGE = ("budget", "threads", "output")
+
+
+def check_resume_config(output: Path, config: TrainConfig) -> None:
+    """Refuse to resume a run under settings other than those it was started with (budget aside)."""
+    saved_path = output / CONFIG_FILE
+    if not saved_path.exists():
+        return
+    from rlvr.train.config import load_config
+
+    saved = load_config(str(saved_path), []).to_dict()
+    current = config.to_dict()
+    changed = sorted(key for key in set(saved) | set(current)
+                     if key not in RESUME_MAY_CHANGE and saved.get(key) != current.get(key))
+    if changed:
+        details = "; ".join(f"{key}: {saved.get(key)!r} -> {current.get(key)!r}" for key in changed)
+        raise ConfigError(f"--resume: {output} was started with other settings ({details}); resume it with the "
+                          f"settings in {saved_path} (only budget and threads may change), or start a new run")
 
 
 def _step_of(checkpoint: Path | None) -> int | None:

@@ -47,6 +47,10 @@ class LaserDConfig:
     rollouts: n per monitoring prompt (None: the most common group size of the batch).
     coverage: "all" (the paper's code: share of the bucket's responses with len <= L)
               or "correct" (share that are correct and len <= L).
+    prompt_floor: r in [0, 1]; a target never goes below r times the longest of the
+              bucket's shortest correct answers per monitoring prompt (rounded up to the grid).
+              0 (the paper's rule) turns the floor off; 1 keeps every prompt's shortest correct
+              answer within the target; 0.9 lets the target press up to 10% below it.
     """
 
     target_initial: int = 8192
@@ -56,6 +60,7 @@ class LaserDConfig:
     monitor_every: int = 20
     rollouts: int | None = None
     coverage: str = "all"
+    prompt_floor: float = 0.0
     alpha: float = 0.5
     correct_reward: float = 1.0
     wrong_reward: float = -0.5
@@ -74,6 +79,7 @@ class LaserDConfig:
         require(self.monitor_every >= 1, f"{name}: monitor_every must be >= 1 step; got {self.monitor_every}")
         require(self.rollouts is None or self.rollouts >= 1, f"{name}: rollouts must be >= 1; got {self.rollouts}")
         require(self.coverage in COVERAGE_MODES, f"{name}: coverage must be 'all' or 'correct'; got {self.coverage!r}")
+        require(0.0 <= self.prompt_floor <= 1.0, f"{name}: prompt_floor must be in [0, 1]; got {self.prompt_floor}")
         check_laser_params(name, self.alpha, self.correct_reward, self.wrong_reward, self.variant)
 
     def grid(self) -> np.ndarray:
@@ -95,6 +101,12 @@ class LaserD(RewardMethod):
     easy, medium, hard (the expected number of correct responses). No qualifying L
     gives the grid's upper bound; a bucket absent from the monitoring batch keeps its
     target. Targets never move anywhere else.
+
+    With `prompt_floor` r > 0 a target is also kept at or above r times the longest of the
+    bucket's per-prompt shortest correct answers: a bucket-wide target set by prompts with
+    short answers otherwise leaves the others no correct way to earn the bonus, and the
+    policy drifts to wrong answers there. The target still falls, as fast as the policy
+    finds shorter correct answers for every prompt.
     """
 
     name: ClassVar[str] = "laser_d"
@@ -113,6 +125,9 @@ class LaserD(RewardMethod):
         self.targets: dict[str, int] = dict.fromkeys(BUCKETS, initial)
         self.last_monitor_step: int | None = None
         self.history: list[dict[str, Any]] = []
+        # What the last monitoring batch showed, for logs: accuracy and each bucket's floor (0: none).
+        self.monitor_accuracy: float | None = None
+        self.floors: dict[str, int] = dict.fromkeys(BUCKETS, 0)
 
     def targets_for(self, batch: RolloutBatch) -> np.ndarray:
         """The target length each response is scored against (for logging)."""
@@ -143,6 +158,8 @@ class LaserD(RewardMethod):
         if not len(batch):
             raise RewardError(f"{self.name}: the monitoring batch is empty")
         self.targets = self.choose_targets(batch)
+        self.floors = self.prompt_floors(batch)
+        self.monitor_accuracy = float(np.mean(batch.passed))
         self.last_monitor_step = int(step)
         self.history.append({"step": int(step), **self.targets})
 
@@ -165,10 +182,37 @@ class LaserD(RewardMethod):
             coverage = np.searchsorted(lengths, grid, side="right") / total
             qualifies = np.floor(coverage * needed[index] + 1e-9) >= 1
             chosen[name] = int(grid[np.argmax(qualifies)]) if qualifies.any() else int(grid[-1])
-        return chosen
+        floors = self.prompt_floors(batch)
+        return {name: max(target, floors[name]) for name, target in chosen.items()}
+
+    def prompt_floors(self, batch: RolloutBatch) -> dict[str, int]:
+        """Per bucket, the lowest target `prompt_floor` allows (0 where it sets none)."""
+        floors = dict.fromkeys(BUCKETS, 0)
+        ratio = float(self.config.prompt_floor)
+        if ratio <= 0 or not len(batch):
+            return floors
+        groups = Groups.of(batch.group)
+        # Wrong answers count as infinitely long: only correct ones say how short a prompt can be answered.
+        shortest = groups.min(np.where(batch.passed, batch.length, np.inf))
+        prompt_bucket = difficulty_buckets(batch)[groups.order][groups.starts]
+        grid = self.config.grid()
+        for index, name in enumerate(BUCKETS):
+            answered = shortest[(prompt_bucket == index) & np.isfinite(shortest)]
+            if not answered.size:
+                continue
+            needed = ratio * float(answered.max()) - 1e-9
+            fits = grid >= needed
+            floors[name] = int(grid[np.argmax(fits)]) if fits.any() else int(grid[-1])
+        return floors
 
     def state_dict(self) -> dict[str, Any]:
-        return {"targets": dict(self.targets), "last_monitor_step": self.last_monitor_step, "history": list(self.history)}
+        return {
+            "targets": dict(self.targets),
+            "floors": dict(self.floors),
+            "monitor_accuracy": self.monitor_accuracy,
+            "last_monitor_step": self.last_monitor_step,
+            "history": list(self.history),
+        }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         targets = state.get("targets")
@@ -180,6 +224,10 @@ class LaserD(RewardMethod):
         last = state.get("last_monitor_step")
         self.last_monitor_step = None if last is None else int(last)
         self.history = list(state.get("history", []))
+        floors = state.get("floors") or {}
+        self.floors = {name: int(floors.get(name, 0)) for name in BUCKETS}
+        accuracy = state.get("monitor_accuracy")
+        self.monitor_accuracy = None if accuracy is None else float(accuracy)
 
 
 @dataclass
