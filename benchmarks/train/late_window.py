@@ -57,9 +57,9 @@ def late_window(history: list[Evaluation]) -> tuple[float, float, int]:
 
 def verdict(grpo: tuple[float, float], laser: tuple[float, float]) -> tuple[float, float, bool]:
     """(tokens ratio, accuracy difference in points, target met) from (accuracy, tokens) of each half."""
-    ratio = laser[1] / grpo[1]
+    ratio = laser[1] / grpo[1] if grpo[1] else float("inf")
     diff = (laser[0] - grpo[0]) * 100
-    # Rounded like run.py: (0.96 - 0.98) * 100 is -2.0000000000000018, and that is 2 points.
+    # Rounded before comparing: (0.96 - 0.98) * 100 is -2.0000000000000018, and that is 2 points.
     return ratio, diff, round(ratio, 9) <= 0.70 and round(diff, 9) >= -2.0
 
 

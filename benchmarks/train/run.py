@@ -418,11 +418,10 @@ def late_lines(pairs: dict) -> list[str]:
 
 def pair_figures(pair: dict) -> tuple[float, float, bool]:
     """(LASER-D / GRPO held-out tokens, accuracy difference in points, target met) for one seed."""
+    from late_window import verdict
+
     grpo, laser = pair["grpo"]["after"], pair["laser_d"]["after"]
-    ratio = laser["mean_tokens"] / grpo["mean_tokens"] if grpo["mean_tokens"] else float("inf")
-    diff = (laser["accuracy"] - grpo["accuracy"]) * 100
-    # Rounded before comparing: (0.96 - 0.98) * 100 is -2.0000000000000018, and that is 2 points.
-    return ratio, diff, round(ratio, 9) <= 0.70 and round(diff, 9) >= -2.0
+    return verdict((grpo["accuracy"], grpo["mean_tokens"]), (laser["accuracy"], laser["mean_tokens"]))
 
 
 def steps_text(run: dict) -> str:

@@ -18,7 +18,7 @@ from rich.console import Console
 from rlvr.engines.trl import STATE_FILE, RlvrReward
 from rlvr.models import LoadedModel, latest_checkpoint, load
 from rlvr.train.callbacks import CurriculumCallback, HeldoutCallback, MetricsLog, RunCallback
-from rlvr.train.config import ConfigError, TrainConfig, dump_yaml
+from rlvr.train.config import ConfigError, TrainConfig, dump_yaml, load_config
 from rlvr.train.data import make_curriculum, monitor_rows, train_dataset
 from rlvr.train.heldout import Heldout
 from rlvr.train.progress import training_bar
@@ -290,8 +290,6 @@ def check_resume_config(output: Path, config: TrainConfig) -> None:
     saved_path = output / CONFIG_FILE
     if not saved_path.exists():
         return
-    from rlvr.train.config import load_config
-
     saved = load_config(str(saved_path), []).to_dict()
     current = config.to_dict()
     changed = sorted(key for key in set(saved) | set(current)

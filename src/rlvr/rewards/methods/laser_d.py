@@ -157,14 +157,22 @@ class LaserD(RewardMethod):
             )
         if not len(batch):
             raise RewardError(f"{self.name}: the monitoring batch is empty")
-        self.targets = self.choose_targets(batch)
         self.floors = self.prompt_floors(batch)
+        self.targets = self._floored(self._coverage_targets(batch), self.floors)
         self.monitor_accuracy = float(np.mean(batch.passed))
         self.last_monitor_step = int(step)
         self.history.append({"step": int(step), **self.targets})
 
     def choose_targets(self, batch: RolloutBatch) -> dict[str, int]:
         """The targets a monitoring batch implies (does not change the method's state)."""
+        return self._floored(self._coverage_targets(batch), self.prompt_floors(batch))
+
+    @staticmethod
+    def _floored(targets: dict[str, int], floors: dict[str, int]) -> dict[str, int]:
+        return {name: max(target, floors[name]) for name, target in targets.items()}
+
+    def _coverage_targets(self, batch: RolloutBatch) -> dict[str, int]:
+        """Per bucket, the paper's rule: the smallest grid length with enough coverage."""
         cfg = self.config
         groups = Groups.of(batch.group)
         rollouts = cfg.rollouts or int(np.bincount(groups.size).argmax())
@@ -182,8 +190,7 @@ class LaserD(RewardMethod):
             coverage = np.searchsorted(lengths, grid, side="right") / total
             qualifies = np.floor(coverage * needed[index] + 1e-9) >= 1
             chosen[name] = int(grid[np.argmax(qualifies)]) if qualifies.any() else int(grid[-1])
-        floors = self.prompt_floors(batch)
-        return {name: max(target, floors[name]) for name, target in chosen.items()}
+        return chosen
 
     def prompt_floors(self, batch: RolloutBatch) -> dict[str, int]:
         """Per bucket, the lowest target `prompt_floor` allows (0 where it sets none)."""
