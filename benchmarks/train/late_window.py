@@ -8,8 +8,8 @@ ten steps apart, in plain GRPO as much as in LASER-D, so the end point alone dec
 verdict by where the budget happens to stop. This reads each run's `metrics.jsonl` (the held-out
 evaluations `rlvr train` logs every `eval.every_steps` and at the end) and averages the
 evaluations at steps >= half the run's last step (step 0, the start model, never counts). It
-prints the end-point and the late-window figures side by side, with the target applied to each
-(LASER-D's tokens <= 0.70x GRPO's at accuracy no more than 2 points lower).
+prints the end-point and the late-window figures side by side, with the target (target.py) applied
+to each.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from target import verdict
 
 METRICS_FILE = "metrics.jsonl"
 
@@ -53,14 +55,6 @@ def late_window(history: list[Evaluation]) -> tuple[float, float, int]:
     last = history[-1].step
     late = [e for e in history if e.step > 0 and e.step >= last / 2]
     return (sum(e.accuracy for e in late) / len(late), sum(e.tokens for e in late) / len(late), len(late))
-
-
-def verdict(grpo: tuple[float, float], laser: tuple[float, float]) -> tuple[float, float, bool]:
-    """(tokens ratio, accuracy difference in points, target met) from (accuracy, tokens) of each half."""
-    ratio = laser[1] / grpo[1] if grpo[1] else float("inf")
-    diff = (laser[0] - grpo[0]) * 100
-    # Rounded before comparing: (0.96 - 0.98) * 100 is -2.0000000000000018, and that is 2 points.
-    return ratio, diff, round(ratio, 9) <= 0.70 and round(diff, 9) >= -2.0
 
 
 def pair_line(label: str, grpo_run: Path, laser_run: Path) -> str:

@@ -396,7 +396,7 @@ def late_figures(run: Path) -> dict:
 
 def late_lines(pairs: dict) -> list[str]:
     """The same verdict on each half's late-window means, for the seeds that have them."""
-    from late_window import verdict
+    from target import verdict
 
     rows = []
     for seed, pair in pairs.items():
@@ -418,7 +418,7 @@ def late_lines(pairs: dict) -> list[str]:
 
 def pair_figures(pair: dict) -> tuple[float, float, bool]:
     """(LASER-D / GRPO held-out tokens, accuracy difference in points, target met) for one seed."""
-    from late_window import verdict
+    from target import verdict
 
     grpo, laser = pair["grpo"]["after"], pair["laser_d"]["after"]
     return verdict((grpo["accuracy"], grpo["mean_tokens"]), (laser["accuracy"], laser["mean_tokens"]))
@@ -520,24 +520,28 @@ def render(results: dict) -> str:
             "laser_d accuracy / tokens | tokens ratio | accuracy diff (points) | target met |",
             "|---|---|---|---|---|---|---|---|",
         ]
-        verdicts = []
         for seed, pair in pairs.items():
             g, l = pair["grpo"], pair["laser_d"]
             ratio, diff, met = pair_figures(pair)
-            verdicts.append((ratio, diff, met))
             lines.append(
                 f"| {seed} | {steps_text(g)} | {g['after']['accuracy']:.3f} / {g['after']['mean_tokens']:.1f} | "
                 f"{steps_text(l)} | {l['after']['accuracy']:.3f} / {l['after']['mean_tokens']:.1f} | "
                 f"{ratio:.2f} | {diff:+.1f} | {'yes' if met else 'no'} |")
-        met_count = sum(met for _, _, met in verdicts)
-        mean_ratio = sum(r for r, _, _ in verdicts) / len(verdicts)
-        mean_diff = sum(d for _, d, _ in verdicts) / len(verdicts)
+        from target import SeedPair, across_seeds
+
+        judged = across_seeds([SeedPair(p["grpo"]["after"]["accuracy"], p["grpo"]["after"]["mean_tokens"],
+                                        p["laser_d"]["after"]["accuracy"], p["laser_d"]["after"]["mean_tokens"])
+                               for p in pairs.values()])
+        bounds = f" (one-sided 95% bounds over seeds, pooled ratio / accuracy difference: {judged.bounds_text})"
+        if judged.seeds == 1:
+            bounds = ""
         threads = {str(r.get("threads", "-")) for pair in pairs.values() for r in pair.values()}
         lines += [
             "",
             f"Target (LASER-D's held-out mean response tokens <= 0.70x GRPO's, accuracy no more than 2 points "
-            f"lower): met in **{met_count} of {len(verdicts)}** seeds; mean tokens ratio {mean_ratio:.2f}, mean "
-            f"accuracy difference {mean_diff:+.1f} points. torch threads per run: {', '.join(sorted(threads))}.",
+            f"lower): met in **{judged.seeds_met} of {judged.seeds}** seeds; across seeds pooled tokens ratio "
+            f"{judged.pooled_ratio:.2f}, mean accuracy difference {judged.mean_diff:+.1f} points{bounds}: "
+            f"**{judged.label}** (`benchmarks/train/target.py`). torch threads per run: {', '.join(sorted(threads))}.",
             "", *late_lines(pairs), "![LASER-D vs GRPO](laser_d_vs_grpo.png)", "",
         ]
     lines += ["Timings on a shared machine are pessimistic; ratios taken in the same run are the figures to compare.", ""]
@@ -551,7 +555,9 @@ def render(results: dict) -> str:
             lines += ["Every full-protocol CPU run of the comparison so far (this one's seeds among them once "
                       "recorded; `benchmarks/train/tally.py` prints this from the all-runs page), by LASER-D recipe "
                       "and start model; the pooled ratio is LASER-D's mean tokens over GRPO's across seeds, and "
-                      "the accuracy difference is the mean per-seed difference with its standard error:", "", *tally, ""]
+                      "the accuracy difference is the mean per-seed difference with its standard error; the last two "
+                      "columns judge the target across seeds with one-sided 95% bounds (`benchmarks/train/target.py`; "
+                      "`make bench-train` builds the 45-min start):", "", *tally, ""]
         lines += ["Every CPU run of the comparison, replicates with other training seeds and earlier LASER-D "
                   "grids included (not all of them meet the target): see [RESULTS-laser-cpu.md](RESULTS-laser-cpu.md).", ""]
     return "\n".join(lines)
