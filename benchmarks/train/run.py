@@ -31,6 +31,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from target import SeedPair
 
 HERE = Path(__file__).resolve().parent
 
@@ -416,12 +420,12 @@ def late_lines(pairs: dict) -> list[str]:
             "tokens ratio | accuracy diff (points) | target met |", "|---|---|---|---|---|---|", *rows, ""]
 
 
-def pair_figures(pair: dict) -> tuple[float, float, bool]:
-    """(LASER-D / GRPO held-out tokens, accuracy difference in points, target met) for one seed."""
-    from target import verdict
+def end_figures(pair: dict) -> SeedPair:
+    """One seed's held-out figures at the end of both halves, as target.py judges them."""
+    from target import SeedPair
 
     grpo, laser = pair["grpo"]["after"], pair["laser_d"]["after"]
-    return verdict((grpo["accuracy"], grpo["mean_tokens"]), (laser["accuracy"], laser["mean_tokens"]))
+    return SeedPair(grpo["accuracy"], grpo["mean_tokens"], laser["accuracy"], laser["mean_tokens"])
 
 
 def steps_text(run: dict) -> str:
@@ -520,21 +524,18 @@ def render(results: dict) -> str:
             "laser_d accuracy / tokens | tokens ratio | accuracy diff (points) | target met |",
             "|---|---|---|---|---|---|---|---|",
         ]
+        ends = {seed: end_figures(pair) for seed, pair in pairs.items()}
         for seed, pair in pairs.items():
-            g, l = pair["grpo"], pair["laser_d"]
-            ratio, diff, met = pair_figures(pair)
+            g, l, end = pair["grpo"], pair["laser_d"], ends[seed]
             lines.append(
                 f"| {seed} | {steps_text(g)} | {g['after']['accuracy']:.3f} / {g['after']['mean_tokens']:.1f} | "
                 f"{steps_text(l)} | {l['after']['accuracy']:.3f} / {l['after']['mean_tokens']:.1f} | "
-                f"{ratio:.2f} | {diff:+.1f} | {'yes' if met else 'no'} |")
-        from target import SeedPair, across_seeds
+                f"{end.ratio:.2f} | {end.diff_points:+.1f} | {'yes' if end.met else 'no'} |")
+        from target import across_seeds
 
-        judged = across_seeds([SeedPair(p["grpo"]["after"]["accuracy"], p["grpo"]["after"]["mean_tokens"],
-                                        p["laser_d"]["after"]["accuracy"], p["laser_d"]["after"]["mean_tokens"])
-                               for p in pairs.values()])
-        bounds = f" (one-sided 95% bounds over seeds, pooled ratio / accuracy difference: {judged.bounds_text})"
-        if judged.seeds == 1:
-            bounds = ""
+        judged = across_seeds(list(ends.values()))
+        bounds = ("" if judged.seeds == 1 else
+                  f" (one-sided 95% bounds over seeds, pooled ratio / accuracy difference: {judged.bounds_text})")
         threads = {str(r.get("threads", "-")) for pair in pairs.values() for r in pair.values()}
         lines += [
             "",

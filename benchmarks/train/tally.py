@@ -35,13 +35,13 @@ PROTOCOL_START = "45-min start"
 PROTOCOL_LABEL = "**make bench-train's start** (every 45-min start)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SeedRow(SeedPair):
     """One seed of one full-protocol comparison, as the all-runs table records it."""
 
-    recipe: str = ""
-    start: str = ""
-    seed: int = 0
+    recipe: str
+    start: str
+    seed: int
 
 
 def full_protocol_rows(text: str) -> list[SeedRow]:

@@ -28,9 +28,8 @@ T95 = (6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.7
 
 def verdict(grpo: tuple[float, float], laser: tuple[float, float]) -> tuple[float, float, bool]:
     """(tokens ratio, accuracy difference in points, target met) from (accuracy, tokens) of each half."""
-    ratio = laser[1] / grpo[1] if grpo[1] else float("inf")
-    diff = (laser[0] - grpo[0]) * 100
-    return ratio, diff, within_target(ratio, diff)
+    pair = SeedPair(*grpo, *laser)
+    return pair.ratio, pair.diff_points, pair.met
 
 
 def within_target(ratio: float, diff_points: float) -> bool:
@@ -50,23 +49,17 @@ class SeedPair:
 
     @property
     def ratio(self) -> float:
-        return verdict(self.grpo, self.laser)[0]
+        """LASER-D's tokens over GRPO's."""
+        return self.laser_tokens / self.grpo_tokens if self.grpo_tokens else math.inf
 
     @property
     def diff_points(self) -> float:
-        return verdict(self.grpo, self.laser)[1]
+        """LASER-D's accuracy minus GRPO's, in points."""
+        return (self.laser_accuracy - self.grpo_accuracy) * 100
 
     @property
     def met(self) -> bool:
-        return verdict(self.grpo, self.laser)[2]
-
-    @property
-    def grpo(self) -> tuple[float, float]:
-        return (self.grpo_accuracy, self.grpo_tokens)
-
-    @property
-    def laser(self) -> tuple[float, float]:
-        return (self.laser_accuracy, self.laser_tokens)
+        return within_target(self.ratio, self.diff_points)
 
 
 @dataclass(frozen=True)
@@ -127,12 +120,17 @@ def t95(degrees_of_freedom: int) -> float:
     return T95[min(degrees_of_freedom, len(T95)) - 1]
 
 
-def _mean_upper(values: Sequence[float]) -> float:
-    """One-sided 95% upper bound of the mean of `values` (at least two)."""
+def _mean_and_standard_error(values: Sequence[float]) -> tuple[float, float]:
+    """Mean of `values` (at least two) and its standard error."""
     n = len(values)
     mean = sum(values) / n
-    spread = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-    return mean + t95(n - 1) * spread / math.sqrt(n)
+    return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1) / n)
+
+
+def _mean_upper(values: Sequence[float]) -> float:
+    """One-sided 95% upper bound of the mean of `values` (at least two)."""
+    mean, standard_error = _mean_and_standard_error(values)
+    return mean + t95(len(values) - 1) * standard_error
 
 
 def pooled_ratio_upper(pairs: Sequence[SeedPair]) -> float:
@@ -166,9 +164,8 @@ def across_seeds(pairs: Sequence[SeedPair]) -> AcrossSeeds:
     diff = mean_diff(pairs)
     standard_error = ratio_upper = diff_lower = None
     if n > 1:
-        diffs = [p.diff_points for p in pairs]
-        standard_error = math.sqrt(sum((d - diff) ** 2 for d in diffs) / (n - 1) / n)
-        diff_lower = -_mean_upper([-d for d in diffs])
+        _, standard_error = _mean_and_standard_error([p.diff_points for p in pairs])
+        diff_lower = diff - t95(n - 1) * standard_error
         ratio_upper = pooled_ratio_upper(pairs)
     return AcrossSeeds(
         seeds=n,
