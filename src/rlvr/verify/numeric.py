@@ -156,7 +156,10 @@ class _Parser:
     def term(self) -> Fraction:
         start = self.position
         value = self.unary()
-        single_literal = self.position == start + 1 and self.tokens[start][0] == "num"
+        # a signed literal counts too: `-3\frac{1}{2}` is the mixed number -7/2, not -3 times 1/2
+        signed = self.tokens[start][1] in {"-", "+"}
+        literal_at = start + 1 if signed else start
+        single_literal = self.position == literal_at + 1 and self.tokens[literal_at][0] == "num"
         while True:
             token = self.peek()
             if token is None:
