@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import re
+from rlvr.tasks.base import after_thinking, extract_answer
 
-from rlvr.tasks.base import MAX_RESPONSE_CHARS, extract_answer
+__all__ = ["after_thinking", "last_boxed", "tagged_or_boxed"]
 
-_THINK_END = re.compile(r"</think>", re.IGNORECASE)
 _BOXED = "\\boxed{"
-
-
-def after_thinking(response: str) -> str:
-    """The part of `response` after the last `</think>` (all of it when there is none)."""
-    text = response[-MAX_RESPONSE_CHARS:]
-    ends = list(_THINK_END.finditer(text))
-    return text[ends[-1].end():] if ends else text
 
 
 def last_boxed(text: str) -> str | None:

@@ -58,21 +58,29 @@ _THINK_END = re.compile(r"</think>", re.IGNORECASE)
 _ANSWER_TAG = re.compile(r"<answer>(.*?)</answer>", re.IGNORECASE | re.DOTALL)
 _ANSWER_OPEN = re.compile(r"<answer>", re.IGNORECASE)
 _ANSWER_CLOSE = re.compile(r"</answer>", re.IGNORECASE)
-MAX_RESPONSE_CHARS = 200_000
+
+
+def after_thinking(response: str) -> str:
+    """The part of `response` after the last `</think>` (all of it when there is none).
+
+    The whole response is read, however long: every scan here is linear, so there is no
+    length cut that could silently drop an answer.
+    """
+    end = 0
+    for match in _THINK_END.finditer(response):
+        end = match.end()
+    return response[end:]
 
 
 def extract_answer(response: str) -> str | None:
     """The content of the last `<answer>...</answer>` after any `</think>`, stripped.
 
     Returns None when there is no such tag. Text inside the reasoning block is
-    never taken as the answer.
+    never taken as the answer. The whole response is searched, however long.
     """
     if not isinstance(response, str):
         return None
-    text = response[-MAX_RESPONSE_CHARS:]
-    ends = list(_THINK_END.finditer(text))
-    if ends:
-        text = text[ends[-1].end():]
+    text = after_thinking(response)
     # Same pairing as `_ANSWER_TAG.findall(text)[-1]`, but linear: the non-greedy regex rescans
     # to the end for every unclosed <answer>, which is quadratic on hostile input.
     last = None
@@ -244,7 +252,12 @@ class Task(ABC):
 
     @abstractmethod
     def check(self, problem: Problem, response: str) -> Verdict:
-        """Judge a full model response (answer inside <answer></answer>)."""
+        """Judge a full model response (answer inside <answer></answer>).
+
+        Total: every string gets a `Verdict`, never an exception. The final answer is
+        searched in the whole response (after the last `</think>`), however long; the
+        answer itself is capped (4,096 characters in most families) before it is parsed.
+        """
 
     def resolved_config(self, difficulty: int) -> Any:
         if not isinstance(difficulty, int) or not MIN_DIFFICULTY <= difficulty <= MAX_DIFFICULTY:

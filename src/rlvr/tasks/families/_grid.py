@@ -127,11 +127,20 @@ class GridTask(Task):
     def symbols(self, problem: Problem) -> list[str]:
         """The tokens a cell may hold (used to build wrong answers for tests)."""
 
+    def read_cell_at(self, token: str, row: int, column: int, problem: Problem) -> Any:
+        """The cell value of the token at (row, column), 0-based.
+
+        Defaults to `read_cell`; families where a token is allowed only in some cells
+        (a clue number copied into its own clue cell) override this.
+        """
+        return self.read_cell(token, problem)
+
     def parse(self, problem: Problem, text: str) -> Grid:
         """The answer text as a grid of cell values."""
         height, width = self.shape(problem)
         tokens = split_rows(text, height, width, self.single_char_cells)
-        return [[self.read_cell(token, problem) for token in row] for row in tokens]
+        return [[self.read_cell_at(token, r, c, problem) for c, token in enumerate(row)]
+                for r, row in enumerate(tokens)]
 
     def check(self, problem: Problem, response: str) -> Verdict:
         extracted = extract_answer(response)
@@ -170,9 +179,18 @@ class GridTask(Task):
         return format_grid([["?"] * width for _ in range(height)])
 
 
+def is_ascii_number(token: str, max_digits: int = 4) -> bool:
+    """Whether `token` is 1..`max_digits` ASCII digits.
+
+    `str.isdigit` also accepts '²', '①' and other digits that `int` rejects, and `int`
+    accepts non-ASCII decimal digits such as '٣'; answers are written in ASCII digits.
+    """
+    return 0 < len(token) <= max_digits and token.isascii() and token.isdigit()
+
+
 def read_int_cell(token: str, low: int, high: int) -> int:
     """An integer cell in [low, high]."""
-    if not token.isdigit() or len(token) > 4:
+    if not is_ascii_number(token):
         raise GridFormatError(f"cell {token!r} is not a whole number")
     value = int(token)
     if not low <= value <= high:

@@ -16,7 +16,8 @@ from rlvr.verify.verdict import Reason, Verdict
 
 MAX_ANSWER_CHARS = 4096
 T = TypeVar("T")
-_INT = re.compile(r"[+-]?[0-9]{1,30}")
+# Plain digits, or thousands grouped by commas ("12,345"): "1,3" and "1 3" are two numbers, not 13.
+_INT = re.compile(r"[+-]?(?:[0-9]{1,30}|[0-9]{1,3}(?:,[0-9]{3}){1,9})")
 _TRAILING_PUNCT = ".;!"
 
 
@@ -49,13 +50,17 @@ def valid(extracted: str, detail: str = "the answer satisfies every rule") -> Ve
 
 
 def parse_int(text: str) -> int | None:
-    """A plain integer, tolerant of surrounding spaces, thousands commas and a final period."""
-    cleaned = text.strip().rstrip(_TRAILING_PUNCT).replace(",", "").replace(" ", "")
+    """A plain integer, tolerant of surrounding spaces, thousands commas and a final period.
+
+    Digits separated by a space, or by a comma that does not group thousands, are not one
+    number: "1 3" and "1,3" give None, "1,300" gives 1300.
+    """
+    cleaned = text.strip().rstrip(_TRAILING_PUNCT).strip()
     if cleaned.startswith("\\boxed{") and cleaned.endswith("}"):
-        cleaned = cleaned[7:-1]
+        cleaned = cleaned[7:-1].strip()
     if not _INT.fullmatch(cleaned):
         return None
-    return int(cleaned)
+    return int(cleaned.replace(",", ""))
 
 
 def check_int(response: str, gold: int) -> Verdict:

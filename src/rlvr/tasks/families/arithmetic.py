@@ -16,7 +16,7 @@ from rlvr.tasks.base import Problem, Task, TaskError, register
 from rlvr.verify.verdict import Reason, Verdict
 
 MAX_ANSWER_CHARS = 64
-_INTEGER = re.compile(r"[+-]?\d{1,3}(,\d{3})+|[+-]?\d+")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+|[+-]?[0-9]+")  # ASCII: \d also matches other scripts
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 _SHOWN = {"+": "+", "-": "-", "*": "*", "/": "/"}
 

@@ -177,6 +177,15 @@ class LightUp(GridTask):
             return BLACK
         raise GridFormatError(f"cell {token!r} is not one of: L, ., # or a digit 0-4")
 
+    def read_cell_at(self, token: str, row: int, column: int, problem: Problem) -> int:
+        # A digit names one numbered black cell: written anywhere else, or as another
+        # number, it is not a copy of the puzzle.
+        shown = problem.metadata["board"][row][column]
+        if token in "01234" and len(token) == 1 and token != shown:
+            raise GridFormatError(f"cell (row {row + 1}, column {column + 1}) is {token!r}, but the puzzle "
+                                  f"shows {shown!r} there")
+        return self.read_cell(token, problem)
+
     def symbols(self, problem: Problem) -> list[str]:
         return ["L", "."]
 

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 
 from rlvr.tasks.base import Problem, TaskError, register
 from rlvr.tasks.families._csp import Model, refine_until_unique
-from rlvr.tasks.families._grid import Grid, GridTask, answer_block, attempts, format_grid, neighbours8, read_symbol_cell
+from rlvr.tasks.families._grid import (
+    Grid,
+    GridFormatError,
+    GridTask,
+    answer_block,
+    attempts,
+    format_grid,
+    neighbours8,
+    read_symbol_cell,
+)
 
 MINE, SAFE = "*", "."
 
@@ -102,8 +111,18 @@ class Minesweeper(GridTask):
         return problem.metadata["height"], problem.metadata["width"]
 
     def read_cell(self, token: str, problem: Problem) -> int:
-        # a revealed cell copied as its number is unambiguous, so it reads as safe
-        return read_symbol_cell(token, {"*": 1, ".": 0, **{str(k): 0 for k in range(9)}})
+        return read_symbol_cell(token, {"*": 1, ".": 0})
+
+    def read_cell_at(self, token: str, row: int, column: int, problem: Problem) -> int:
+        # A revealed cell copied as its number is unambiguous, so it reads as safe; a number
+        # anywhere else (or a different number) is not a cell of this board.
+        shown = problem.metadata["board"][row][column]
+        if token == shown and shown != "?":
+            return 0
+        if token not in ("*", "."):
+            allowed = f"'*', '.' or its number {shown}" if shown != "?" else "'*' or '.'"
+            raise GridFormatError(f"cell (row {row + 1}, column {column + 1}) is {token!r}; it must be {allowed}")
+        return self.read_cell(token, problem)
 
     def symbols(self, problem: Problem) -> list[str]:
         return [MINE, SAFE]

@@ -234,9 +234,20 @@ class Nurikabe(GridTask):
     def read_cell(self, token: str, problem: Problem) -> int:
         if token == SEA:
             return 1
-        if token == LAND or (token.isdigit() and len(token) <= 2):
+        if token == LAND:
             return 0
-        raise GridFormatError(f"cell {token!r} is not '#', '.' or a number")
+        raise GridFormatError(f"cell {token!r} is not '#' or '.'")
+
+    def read_cell_at(self, token: str, row: int, column: int, problem: Problem) -> int:
+        # A number is allowed only where the puzzle shows it, and only as that number:
+        # written anywhere else it would claim a clue the puzzle does not have.
+        if token not in (SEA, LAND):
+            clue = next((size for r, c, size in problem.metadata["clues"] if (r, c) == (row, column)), None)
+            if clue is None or token != str(clue):
+                shown = f"'#', '.' or its number {clue}" if clue is not None else "'#' or '.'"
+                raise GridFormatError(f"cell (row {row + 1}, column {column + 1}) is {token!r}; it must be {shown}")
+            return 0
+        return self.read_cell(token, problem)
 
     def symbols(self, problem: Problem) -> list[str]:
         return [SEA, LAND]

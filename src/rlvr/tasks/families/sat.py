@@ -16,7 +16,7 @@ from rlvr.tasks.base import ANSWER_INSTRUCTION, Problem, Task, TaskError, regist
 from rlvr.tasks.families._text import invalid, take, violation
 from rlvr.verify.verdict import Reason, Verdict
 
-_PAIR = re.compile(r"x(\d{1,4})\s*=\s*(1|0|true|false|t|f)", re.IGNORECASE)
+_PAIR = re.compile(r"x([0-9]{1,4})\s*=\s*(1|0|true|false|t|f)", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s,;]+")
 MAX_NODES = 20_000
 

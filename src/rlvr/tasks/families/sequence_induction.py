@@ -22,7 +22,7 @@ from rlvr.tasks.families._text import invalid, take, wrong
 from rlvr.verify.verdict import Reason, Verdict
 
 MAX_MAGNITUDE = 10**12
-_INTEGER = re.compile(r"[+-]?\d{1,40}")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,40}")  # ASCII: \d also matches other scripts
 RULES = ("arithmetic", "geometric", "quadratic", "interleaved", "affine", "cubic", "order2")
 _PARAMETERS = {"arithmetic": 2, "geometric": 2, "quadratic": 3, "interleaved": 4, "affine": 3, "cubic": 4, "order2": 4}
 
