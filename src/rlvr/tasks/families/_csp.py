@@ -366,6 +366,7 @@ def refine_until_unique(
     rng: random.Random,
     max_rounds: int = 400,
     on_stuck: Callable[[list[int]], bool] | None = None,
+    prefer: Callable[[object], bool] | None = None,
 ) -> tuple[list, int] | None:
     """Add clues from `pool` until `target` is the only solution.
 
@@ -375,8 +376,16 @@ def refine_until_unique(
     solutions (the caller then regenerates). A search that hits its node limit gets a
     random extra clue, so every round stays bounded. When no
     clue separates them, `on_stuck(other)` may change the puzzle itself (returning
-    True) and refinement goes on.
+    True) and refinement goes on. With `prefer`, a clue is drawn from the preferred ones
+    whenever one of them would do (e.g. signs before given digits).
     """
+
+    def pick(candidates: list[int]) -> int:
+        if prefer is not None:
+            preferred = [i for i in candidates if prefer(remaining[i])]
+            candidates = preferred or candidates
+        return rng.choice(candidates)
+
     clues = list(clues)
     remaining = [c for c in pool if c not in clues]
     for _ in range(max_rounds):
@@ -385,7 +394,10 @@ def refine_until_unique(
             # Too hard to decide yet: any pool clue holds for the target, so add one and retry.
             if not remaining:
                 return None
-            clues.append(remaining.pop(rng.randrange(len(remaining))))
+            if prefer is None:
+                clues.append(remaining.pop(rng.randrange(len(remaining))))
+            else:
+                clues.append(remaining.pop(pick(list(range(len(remaining))))))
             continue
         others = [s for s in outcome.solutions if s != target]
         if not others:
@@ -396,5 +408,30 @@ def refine_until_unique(
             if on_stuck is not None and on_stuck(other):
                 continue
             return None
-        clues.append(remaining.pop(rng.choice(separating)))
+        clues.append(remaining.pop(pick(separating)))
     return None
+
+
+def prune_clues(
+    solve: Callable[[list], Outcome],
+    clues: list,
+    removable: Callable[[object], bool],
+    rng: random.Random,
+) -> tuple[list, int]:
+    """Drop every `removable` clue the puzzle can do without, in random order.
+
+    Refinement adds clues against one rival at a time (and at random when a search runs
+    out of nodes), so some end up implied by later ones. A clue goes when the rest still
+    has exactly one solution, proved within the search budget. Returns (clues, nodes of
+    the last successful uniqueness proof, 0 when nothing was dropped).
+    """
+    clues = list(clues)
+    order = [clue for clue in clues if removable(clue)]
+    rng.shuffle(order)
+    nodes = 0
+    for clue in order:
+        trial = [c for c in clues if c is not clue]
+        outcome = solve(trial)
+        if outcome.complete and len(outcome.solutions) == 1:
+            clues, nodes = trial, outcome.nodes
+    return clues, nodes

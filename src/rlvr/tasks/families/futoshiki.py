@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rlvr.tasks.base import Problem, TaskError, register
-from rlvr.tasks.families._csp import Model, refine_until_unique
+from rlvr.tasks.families._csp import Model, prune_clues, refine_until_unique
 from rlvr.tasks.families._grid import (
     Grid,
     answer_block,
@@ -33,7 +33,8 @@ from rlvr.tasks.families._latin import (
 @dataclass(frozen=True)
 class Config:
     size: int
-    given_percent: int
+    given_percent: int  # digits shown up front; refinement adds only those uniqueness needs
+    extra_sign_percent: int  # signs shown up front, beyond those refinement adds
 
 
 @lru_cache(maxsize=None)
@@ -83,8 +84,10 @@ class Futoshiki(LatinGridTask):
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
+        # Every level is harder than the one before in one knob and easier in none.
         size = (4, 4, 5, 5, 5, 6, 6, 6, 7, 7)[difficulty - 1]
-        return Config(size=size, given_percent=(30, 25, 20, 15, 10, 10, 5, 5, 5, 0)[difficulty - 1])
+        return Config(size=size, given_percent=(30, 20, 20, 12, 5, 5, 0, 0, 0, 0)[difficulty - 1],
+                      extra_sign_percent=(20, 20, 20, 20, 20, 20, 20, 10, 10, 0)[difficulty - 1])
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size
@@ -99,19 +102,28 @@ class Futoshiki(LatinGridTask):
                     for j in ([i + 1] if c + 1 < n else []) + ([i + n] if r + 1 < n else []):
                         signs.append(("less", i, j) if target[i] < target[j] else ("less", j, i))
             givens = given_clues(target, n)
-            start = rng.sample(givens, n * n * config.given_percent // 100)
-            pool = signs * 3 + givens  # signs are preferred: three chances each
+            start = (rng.sample(givens, n * n * config.given_percent // 100)
+                     + rng.sample(signs, len(signs) * config.extra_sign_percent // 100))
 
             def breaks(clue: tuple, other: list[int]) -> bool:
                 if clue[0] == "given":
                     return other[clue[1] * n + clue[2]] != clue[3]
                 return other[clue[1]] > other[clue[2]]
 
-            result = refine_until_unique(lambda clues: _model(n, clues).solve(limit=2, node_limit=3_000),
-                                         target, start, list(dict.fromkeys(pool)), breaks, rng)
+            def solve(clues: list) -> object:
+                return _model(n, clues).solve(limit=2, node_limit=3_000)
+
+            # Signs are drawn first; a digit is given only when no sign separates the rival.
+            result = refine_until_unique(solve, target, start, signs + givens, breaks, rng,
+                                         prefer=lambda clue: clue[0] == "less")
             if result is not None:
                 break
         clues, nodes = result
+        # Digits added against earlier rivals are often implied by later clues: drop those,
+        # so the givens are the setting's share plus only what uniqueness needs.
+        chosen = set(start)
+        clues, pruned_nodes = prune_clues(solve, clues, lambda clue: clue[0] == "given" and clue not in chosen, rng)
+        nodes = pruned_nodes or nodes
         board = given_board(clues, n)
         prompt = (
             f"Solve this {n}x{n} Futoshiki puzzle. Fill every '_' with a number from 1 to {n} so that each row and "

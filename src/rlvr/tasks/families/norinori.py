@@ -1,8 +1,11 @@
 """Norinori: shade two cells per region so the shaded cells form separate dominoes.
 
-Dominoes are placed first, then regions are grown from them; a layout that allows
-another shading is regrown a few times, and as a last resort shaded cells of the gold
-are revealed. So every puzzle has one solution; the check is by the rules all the same.
+Dominoes are placed first, then regions are grown from them. While the solver finds a
+rival shading, a cell the rival shades (and the gold leaves empty) moves to a
+neighbouring region, which breaks the rival without touching the gold; only when no
+such move is left, or the `reshapes` budget is spent, is a shaded cell of the gold
+revealed. So every puzzle has one solution, and more reshapes (higher difficulty) mean
+fewer revealed cells; the check is by the rules all the same.
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ from dataclasses import dataclass
 
 from rlvr.tasks.base import Problem, TaskError, register
 from rlvr.tasks.families._binary import BinaryGridTask, fix_givens
-from rlvr.tasks.families._csp import Model, refine_until_unique
+from rlvr.tasks.families._csp import Model
 from rlvr.tasks.families._grid import (
     REGION_LABELS,
     Grid,
     answer_block,
     format_grid,
     grow_regions,
+    move_to_neighbour_region,
     neighbours4,
     region_text,
 )
@@ -29,7 +33,7 @@ SHADED, EMPTY = "#", "."
 @dataclass(frozen=True)
 class Config:
     size: int
-    regrows: int
+    reshapes: int  # region edits allowed to break rival shadings before a cell is revealed
 
 
 def _pair_rule(cell: int, around: list[int]):
@@ -70,6 +74,37 @@ def _model(n: int, regions: list[list[int]], givens: list[tuple[int, int, int]])
     return model
 
 
+def _make_unique(n: int, target: list[int], regions: list[list[int]], reshapes: int,
+                 rng: random.Random, max_rounds: int = 600) -> tuple[list[tuple[int, int, int]], int]:
+    """Edit `regions` (and, failing that, reveal shaded cells) until `target` is the only shading.
+
+    Returns (revealed cells, nodes of the final uniqueness proof). Every reveal rules out the
+    rival at hand, so the loop ends; a search over its node budget also reveals a cell.
+    """
+    givens: list[tuple[int, int, int]] = []
+    hidden = [i for i in range(n * n) if target[i]]
+    for _ in range(max_rounds):
+        outcome = _model(n, regions, givens).solve(limit=2, node_limit=5_000)
+        others = [s for s in outcome.solutions if s != target]
+        if outcome.complete and not others:
+            return givens, outcome.nodes
+        if others:
+            other = others[0]
+            # A cell the rival shades and the gold leaves empty joins a neighbouring region: the
+            # rival then has a shaded cell too few in one region and one too many in the other.
+            spots = [divmod(i, n) for i in range(n * n) if other[i] and not target[i]]
+            if reshapes > 0 and move_to_neighbour_region(regions, spots, rng):
+                reshapes -= 1
+                continue
+            separating = [i for i in hidden if not other[i]]
+        else:
+            separating = hidden
+        i = separating.pop(rng.randrange(len(separating)))
+        hidden.remove(i)
+        givens.append((i // n, i % n, 1))
+    raise RuntimeError("norinori: uniqueness not reached")  # unreachable: each reveal removes a rival
+
+
 @register
 class Norinori(BinaryGridTask):
     """Norinori: two shaded cells per region, every shaded cell part of exactly one domino."""
@@ -81,7 +116,9 @@ class Norinori(BinaryGridTask):
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
-        return Config(size=(4, 5, 5, 6, 6, 7, 7, 8, 8, 9)[difficulty - 1], regrows=8)
+        # Even levels grow the grid, odd ones allow more region reshapes (so fewer revealed cells).
+        return Config(size=(4, 5, 5, 6, 6, 7, 7, 8, 8, 9)[difficulty - 1],
+                      reshapes=(10, 10, 20, 20, 30, 30, 45, 45, 60, 60)[difficulty - 1])
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size
@@ -106,17 +143,8 @@ class Norinori(BinaryGridTask):
                 dominoes.append(sorted(pair))
                 break
         target = [1 if divmod(i, n) in shaded else 0 for i in range(n * n)]
-        pool = [(r, c, 1) for r, c in sorted(shaded)]
-        for attempt in range(config.regrows + 1):
-            regions = grow_regions(n, n, dominoes, rng)
-            # after the regrows, reveal cells of the gold until the layout is unique
-            allowed = pool if attempt == config.regrows else []
-            result = refine_until_unique(lambda clues: _model(n, regions, clues).solve(limit=2, node_limit=5_000),
-                                         target, [], allowed, lambda clue, other: other[clue[0] * n + clue[1]] != 1,
-                                         rng)
-            if result is not None:
-                break
-        givens, nodes = result
+        regions = grow_regions(n, n, dominoes, rng)
+        givens, nodes = _make_unique(n, target, regions, config.reshapes, rng)
         given_note = ""
         if givens:
             shown = ", ".join(f"(row {r + 1}, column {c + 1})" for r, c, _ in givens)
