@@ -40,13 +40,13 @@ def hanoi_distance(position: list[int], target: int) -> int:
     raise AssertionError("goal unreachable")
 
 
-def sliding_distance(start: list[int]) -> tuple[int, str]:
+def sliding_distance(start: list[int], goal: tuple[int, ...] = _GOAL) -> tuple[int, str]:
     begin = tuple(start)
     seen = {begin: ""}
     queue = deque([begin])
     while queue:
         board = queue.popleft()
-        if board == _GOAL:
+        if board == goal:
             return len(seen[board]), seen[board]
         for move in "UDLR":
             nxt = _slide(board, move)
@@ -94,7 +94,7 @@ def test_sliding_accepts_any_solution_within_the_limit() -> None:
     for p in TASK.generate(30, seed=5, difficulty=4):
         if p.metadata["puzzle"] != "sliding":
             continue
-        length, path = sliding_distance(p.metadata["start"])
+        length, path = sliding_distance(p.metadata["start"], tuple(p.metadata["goal"]))
         assert length <= p.metadata["limit"]
         assert TASK.check(p, tagged(path)).reason == Reason.VALID_SOLUTION
         accepted_other += path != p.answer
@@ -118,3 +118,20 @@ def test_difficulty_grows() -> None:
 def test_too_many_disks_is_a_task_error() -> None:
     with pytest.raises(TaskError, match="disks"):
         get("hanoi_sliding", disks=12).problem(0)
+
+
+def test_low_difficulty_has_many_distinct_puzzles() -> None:
+    # Regression: difficulty 1 had 14 distinct prompts (3-move scrambles of one fixed goal), a
+    # memorisation risk; a random goal layout widens it while the puzzles stay short.
+    problems = list(TASK.generate(300, seed=0, difficulty=1))
+    assert len({p.prompt for p in problems}) >= 100
+    sliding = [p for p in problems if p.metadata["puzzle"] == "sliding"]
+    assert sliding and max(p.metadata["limit"] for p in sliding) <= 3
+
+
+def test_sliding_problem_without_a_goal_uses_the_classic_one() -> None:
+    # Problems exported before goals were random carry no "goal"; theirs was 1..8 with the blank last.
+    start = list(_slide(_GOAL, "U"))
+    problem = Problem(id="old", task=TASK.name, prompt="", answer="D", difficulty=1,
+                      metadata={"puzzle": "sliding", "start": start, "limit": 1, "effort": 1})
+    assert TASK.check(problem, tagged("D")).reason == Reason.VALID_SOLUTION

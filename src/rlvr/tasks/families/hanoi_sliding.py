@@ -4,7 +4,9 @@ Rule-checked by replay. Hanoi: ANY legal move list that gathers every disk on th
 target peg in the optimal number of moves scores 1 (the optimum from any legal start
 is computed exactly, disk by disk from the largest). Sliding puzzle: ANY legal move
 list that reaches the goal within the stated move limit scores 1; the limit is the
-length of a known solution (the scramble undone, loops removed).
+length of a known solution (the scramble undone, loops removed). The goal layout is
+random (recorded in the metadata), so even the short scrambles of low difficulty give
+many distinct puzzles instead of the handful of boards a few moves from 1..8.
 """
 
 from __future__ import annotations
@@ -110,9 +112,7 @@ _STEPS = [
     for blank in range(9)
 ]
 _CELL_TEXT = "_12345678"
-_GOAL_CODE = sum(v << 4 * i for i, v in enumerate(_GOAL))
 _BOARD = "  {} {} {}\n  {} {} {}\n  {} {} {}"
-_GOAL_TEXT = _BOARD.format(*[_CELL_TEXT[v] for v in _GOAL])
 _MOVE_TEXT = [[f"{_PEGS[a]}->{_PEGS[b]}" for b in range(3)] for a in range(3)]
 
 
@@ -170,10 +170,13 @@ class HanoiSliding(CachedConfig, Task):
 
     def _sliding(self, rng: random.Random, config: Config) -> tuple[str, str, dict[str, Any]]:
         draw = rng.random  # int(random() * n) draws: see _kit.fast_sample
+        goal = list(_GOAL)
+        rng.shuffle(goal)
+        goal_code = sum(v << 4 * i for i, v in enumerate(goal))
         while True:
             # A board is packed 4 bits per cell (cell i at bits 4i..4i+3) so a move is two shifts
             # and the visited-state lookups hash one int.
-            board, blank = _GOAL_CODE, _GOAL.index(0)
+            board, blank = goal_code, goal.index(0)
             # The scramble with its loops erased as it goes: states[i] is reached from the goal by
             # moves[:i], and returning to a visited state cuts the walk back to it.
             states = [board]
@@ -201,15 +204,15 @@ class HanoiSliding(CachedConfig, Task):
         start = tuple([board >> 4 * i & 15 for i in range(9)])
         plan = [_INVERSE[m] for m in reversed(moves)]
         rows = _BOARD.format(*[_CELL_TEXT[v] for v in start])
-        goal = _GOAL_TEXT
+        goal_rows = _BOARD.format(*[_CELL_TEXT[v] for v in goal])
         prompt = (
-            f"Sliding puzzle. '_' is the blank. Start:\n{rows}\nGoal:\n{goal}\n\n"
+            f"Sliding puzzle. '_' is the blank. Start:\n{rows}\nGoal:\n{goal_rows}\n\n"
             "A move slides the blank one step up (U), down (D), left (L) or right (R), swapping it with that tile. "
             f"Reach the goal in at most {len(plan)} moves (any such move list is accepted).\n"
             "Give the moves as one string of letters, e.g. <answer>ULDR</answer> (a format example only).\n"
             + ANSWER_INSTRUCTION
         )
-        metadata = {"puzzle": "sliding", "start": list(start), "limit": len(plan), "effort": len(plan)}
+        metadata = {"puzzle": "sliding", "start": list(start), "goal": goal, "limit": len(plan), "effort": len(plan)}
         return prompt, "".join(plan), metadata
 
     def check(self, problem: Problem, response: str) -> Verdict:
@@ -249,7 +252,8 @@ class HanoiSliding(CachedConfig, Task):
             board = _slide(board, move)
             if board is None:
                 return violation(text, f"move {step} pushes the blank off the board")
-        if board != _GOAL:
+        # Problems made before goals were drawn at random have no "goal": theirs was 1..8.
+        if board != tuple(meta.get("goal", _GOAL)):
             return violation(text, "the moves do not reach the goal")
         return valid(text)
 
