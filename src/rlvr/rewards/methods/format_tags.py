@@ -1,4 +1,11 @@
-"""Format reward: answer and think tags, mild by default."""
+"""Format reward: answer and think tags, mild by default.
+
+The checks read realistic responses (thousands of characters each) with C-level string
+searches: `\\boxed{` and `</answer>` are looked for from the end, where answers are, and
+the tags are found by hopping between "<" characters (memchr), which prose rarely holds.
+A bounded number of hops, then one plain search, keeps hostile input (tag or "box" spam)
+linear; no regex runs over the whole text except as that last resort for `\\boxed`.
+"""
 
 from __future__ import annotations
 
@@ -13,21 +20,76 @@ from rlvr.rewards.methods.common import require
 from rlvr.rewards.registry import register
 
 _BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_BRACE_AFTER = re.compile(r"\s*\{")  # anchored with .match at the end of a command name
+_NON_SPACE = re.compile(r"\S")  # .search(text, a, b) is strip()-emptiness without copying
+_MAX_TRIES = 32  # hops per search before one plain C-level pass: hostile text stays linear
 ANSWER_FORMATS = ("boxed", "tag", "either")
+
+
+def has_boxed(text: str) -> bool:
+    """True when `\\boxed` or `\\fbox` is followed (after optional whitespace) by `{` anywhere."""
+    end = len(text)
+    for _ in range(_MAX_TRIES):
+        # both command names contain "box": one backward search serves both
+        at = text.rfind("box", 0, end)
+        if at < 0:
+            return False
+        if at >= 1 and text[at - 1] == "\\" and text.startswith("ed", at + 3):
+            if _BRACE_AFTER.match(text, at + 5):
+                return True
+        elif at >= 2 and text.startswith("\\f", at - 2) and _BRACE_AFTER.match(text, at + 3):
+            return True
+        end = at  # an earlier "box" cannot overlap this one, so it ends by `at`
+    return _BOXED.search(text) is not None
+
+
+def _last(text: str, tag: str, limit: int) -> int:
+    """text.rfind(tag, 0, limit) for a tag that starts with "<": hop back between "<" (memrchr) first."""
+    end = limit
+    for _ in range(_MAX_TRIES):
+        at = text.rfind("<", 0, end)
+        if at < 0 or text.startswith(tag, at, limit):
+            return at  # no "<" after `at` before `limit`, so no later occurrence either
+        end = at
+    return text.rfind(tag, 0, limit)  # the rejected "<"s are not the tag: this finds an earlier one
+
+
+def has_tagged_answer(text: str) -> bool:
+    """True when the last `</answer>` closes a non-empty `<answer>` block."""
+    close = _last(text, "</answer>", len(text))
+    if close < 0:
+        return False
+    start = _last(text, "<answer>", close)
+    return start >= 0 and _NON_SPACE.search(text, start + len("<answer>"), close) is not None
 
 
 def has_answer(text: str, answer_format: str) -> bool:
     """True when the text gives a final answer in the expected form."""
-    boxed = _BOXED.search(text) is not None
-    # plain string scans, linear in the text even when a model spams unclosed tags
-    close = text.rfind("</answer>")
-    start = text.rfind("<answer>", 0, close) if close >= 0 else -1
-    tagged = start >= 0 and text[start + len("<answer>") : close].strip() != ""
     if answer_format == "boxed":
-        return boxed
+        return has_boxed(text)
     if answer_format == "tag":
-        return tagged
-    return boxed or tagged
+        return has_tagged_answer(text)
+    return has_boxed(text) or has_tagged_answer(text)
+
+
+def _think_tags(text: str) -> tuple[int, int, int, int]:
+    """(count of <think>, count of </think>, first <think>, first </think>) (-1 where none)."""
+    opens = closes = 0
+    first_open = first_close = -1
+    at = text.find("<")
+    tries = 0
+    while at >= 0:
+        tries += 1
+        if tries > _MAX_TRIES:  # many "<": let two C-level counts finish the job
+            return text.count("<think>"), text.count("</think>"), text.find("<think>"), text.find("</think>")
+        if text.startswith("<think>", at):
+            opens += 1
+            first_open = at if first_open < 0 else first_open
+        elif text.startswith("</think>", at):
+            closes += 1
+            first_close = at if first_close < 0 else first_close
+        at = text.find("<", at + 1)
+    return opens, closes, first_open, first_close
 
 
 def well_formed_think(text: str, open_in_prompt: bool) -> bool:
@@ -36,14 +98,13 @@ def well_formed_think(text: str, open_in_prompt: bool) -> bool:
     With `open_in_prompt` the chat template already opened the block, so only the
     closing tag is expected in the response.
     """
-    opens, closes = text.count("<think>"), text.count("</think>")
+    opens, closes, first_open, close = _think_tags(text)
     if closes != 1 or opens != (0 if open_in_prompt else 1):
         return False
-    close = text.index("</think>")
-    start = 0 if open_in_prompt else text.index("<think>") + len("<think>")
-    if start > close or not text[start:close].strip():
+    start = 0 if open_in_prompt else first_open + len("<think>")
+    if start > close or _NON_SPACE.search(text, start, close) is None:
         return False
-    return bool(text[close + len("</think>") :].strip())
+    return _NON_SPACE.search(text, close + len("</think>")) is not None
 
 
 @dataclass
@@ -87,13 +148,19 @@ class Format(RewardMethod):
         if batch.texts is None:
             raise RewardError("format needs RolloutBatch.texts (the decoded responses)")
         cfg = self.config
-        answer = np.zeros(len(batch))
-        think = np.zeros(len(batch))
-        for row, text in enumerate(batch.texts):
+        texts = batch.texts
+        for row, text in enumerate(texts):
             if not isinstance(text, str):
                 raise RewardError(f"texts[{row}] must be a string; got {type(text).__name__}")
-            if cfg.answer_penalty and not has_answer(text, cfg.answer_format):
-                answer[row] = -cfg.answer_penalty
-            if cfg.think_penalty and not well_formed_think(text, cfg.think_open_in_prompt):
-                think[row] = -cfg.think_penalty
+        count = len(texts)
+        answer = np.zeros(count)
+        think = np.zeros(count)
+        if cfg.answer_penalty:
+            form = cfg.answer_format
+            missing = np.fromiter((not has_answer(text, form) for text in texts), dtype=bool, count=count)
+            answer[missing] = -cfg.answer_penalty
+        if cfg.think_penalty:
+            opened = cfg.think_open_in_prompt
+            malformed = np.fromiter((not well_formed_think(text, opened) for text in texts), dtype=bool, count=count)
+            think[malformed] = -cfg.think_penalty
         return Scores(total=answer + think, components={"answer": answer, "think": think})
