@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -32,9 +33,68 @@ def test_judge_accepts_what_rules_cannot_match() -> None:
 
 def test_judge_sees_only_the_extracted_answer_and_gold() -> None:
     judge = _Recorder(False)
-    verdict = check("Long reasoning here... The final answer is $\\boxed{x^3}$.", "x^2", judge=judge)
-    assert judge.calls == [("x^3", "x^2")]
+    verdict = check("Long reasoning here... The final answer is $\\boxed{\\text{no real solution}}$.", "\\emptyset", judge=judge)
+    assert judge.calls == [("\\text{no real solution}", "\\emptyset")]
     assert not verdict.correct and verdict.reason == Reason.JUDGE_REJECTED
+
+
+# the rules read both sides and found them different: a judge must not overrule that
+PROVED_DIFFERENT = [
+    ("2\\sqrt{2}", "4\\sqrt{2}"),
+    ("6-9i", "6+9i"),
+    ("(6,31,1)", "(6,31,-1)"),
+    ("y = 3x + 2", "y = 2x + 3"),
+    ("x^3", "x^2"),
+    ("\\tan x", "\\cot x"),
+    ("\\{1, 2\\}", "\\{1, 3\\}"),
+    ("(1, 2]", "(1, 2)"),
+    ("\\begin{pmatrix} 1 & 2 \\\\ 3 & 5 \\end{pmatrix}", "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}"),
+    ("\\approx 0.5236", "\\frac{\\pi}{6}"),
+    ("\\text{west}", "\\text{east}"),
+    ("(\\text{blue}, 3)", "(\\text{red}, 4)"),
+    ("x \\ge 5", "x > 5"),
+]
+
+
+@pytest.mark.parametrize(("answer", "gold"), PROVED_DIFFERENT)
+def test_judge_is_never_asked_when_the_rules_proved_a_difference(answer: str, gold: str) -> None:
+    judge = _Recorder(True)
+    verdict = check(f"The final answer is $\\boxed{{{answer}}}$.", gold, judge=judge)
+    assert not verdict.correct, verdict
+    assert judge.calls == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "gold"),
+    [
+        ("\\text{the empty set}", "\\emptyset"),
+        ("\\text{all real numbers}", "(-\\infty, \\infty)"),
+        ("(\\text{the empty set}, 3)", "(\\emptyset, 3)"),
+    ],
+)
+def test_judge_decides_only_what_the_rules_cannot_read(answer: str, gold: str) -> None:
+    yes, no = _Recorder(True), _Recorder(False)
+    assert check(f"\\boxed{{{answer}}}", gold, judge=yes).reason == Reason.EQUAL_JUDGE
+    assert not check(f"\\boxed{{{answer}}}", gold, judge=no).correct
+    assert len(yes.calls) == len(no.calls) == 1
+
+
+def test_a_part_shown_different_outweighs_an_unreadable_part() -> None:
+    # one element cannot be read, another is provably wrong: the tuple is wrong, no judge
+    judge = _Recorder(True)
+    assert not check("\\boxed{(\\text{the empty set}, 4)}", "(\\emptyset, 3)", judge=judge).correct
+    assert judge.calls == []
+
+
+def test_a_timeout_is_not_handed_to_the_judge() -> None:
+    from rlvr.verify.compare import Outcome
+    from rlvr.verify.normalize import normalize
+    from rlvr.verify.pipeline import _judge_may_decide, _prepare_gold
+
+    gold = _prepare_gold("x^2+1")
+    assert not _judge_may_decide(Outcome(False, Reason.TIMEOUT, "slow", unread=True), normalize("x^2+1+0"), gold)
+    assert not _judge_may_decide(Outcome(False, Reason.NOT_EQUAL, "shown different"), normalize("x^3"), gold)
+    assert _judge_may_decide(Outcome(False, Reason.NOT_EQUAL, "free text", unread=True), normalize("\\text{the empty set}"), gold)
 
 
 def test_judge_is_not_asked_when_rules_already_agree() -> None:
@@ -132,3 +192,27 @@ def test_unreachable_endpoint_is_reported_not_raised() -> None:
 def test_bad_judge_configuration_is_a_clear_error(url: str, model: str) -> None:
     with pytest.raises(JudgeError):
         OpenAIJudge(url, model)
+
+
+def test_a_yes_judge_passes_no_wrong_answer_of_the_labelled_set() -> None:
+    """Over every item of benchmarks/verifier/labelled.jsonl, a judge that always says yes turns no
+    wrong answer into a right one: its wrong answers are all ones the rules read and showed different.
+
+    A wrong answer whose side the rules truly cannot read (free text) would be the only allowed
+    exception; the set has none, so the list must stay empty. Two unreadable items ride along to
+    show that the same judge is reachable, or the test would prove nothing about the gating.
+    """
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "verifier" / "labelled.jsonl"
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(items) > 2000
+    judge = _Recorder(True)
+    passed_wrong = []
+    for item in items:
+        verdict = check(item["response"], item["gold"], judge=judge)
+        if verdict.correct and not item["label"]:
+            passed_wrong.append((item["id"], verdict.extracted, item["gold"]))
+        if not verdict.correct and item["label"]:
+            raise AssertionError(f"a yes judge made a right answer wrong: {item['id']} {verdict}")
+    assert passed_wrong == []
+    assert check("\\boxed{\\text{no real solution}}", "\\emptyset", judge=judge).reason == Reason.EQUAL_JUDGE
+    assert check("\\boxed{\\text{all real numbers}}", "(-\\infty, \\infty)", judge=judge).reason == Reason.EQUAL_JUDGE

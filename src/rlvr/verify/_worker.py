@@ -46,7 +46,7 @@ def serve(stdin: TextIO, stdout: TextIO) -> None:
                 request["answer"], percent=request.get("answer_percent", False), list_context=request.get("list_context", False)
             )
             outcome = compare(answer, gold, backend)
-            reply.update(equal=outcome.equal, reason=outcome.reason, detail=outcome.detail)
+            reply.update(equal=outcome.equal, reason=outcome.reason, detail=outcome.detail, unread=outcome.unread)
         except TooLarge as error:
             reply.update(equal=False, reason=Reason.NOT_EQUAL, detail=f"too large to compare exactly: {error}")
         except RecursionError:

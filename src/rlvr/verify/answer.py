@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Union as TypingUnion
 
-from rlvr.verify.latex import outer_brackets, split_top_level
+from rlvr.verify.latex import group_end, outer_brackets, split_top_level
 from rlvr.verify.numeric import NotNumeric, TooLarge, parse_number
 
 MAX_ITEMS = 64
@@ -71,7 +71,10 @@ class Union:
 
 @dataclass(frozen=True, slots=True)
 class Tuple:
+    """Ordered items; `labels` names them when written `p = 5, q = 2` (then the names, not the order, pair them)."""
+
     items: tuple["Answer", ...]
+    labels: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,11 @@ Answer = TypingUnion[
 ]
 
 _SYMBOL = re.compile(r"^(?:[A-Za-z]|\\(?:alpha|beta|gamma|delta|theta|lambda|mu|phi|psi|omega|sigma|tau|rho|eta|xi|zeta))(?:_\{?[A-Za-z0-9]+\}?)?'?$")
+# names a gold or an answer writes before its value: `AB`, `S_{MBCN}`, `f(x)`, `g(2, 3)`
+_UPPER_NAME = re.compile(r"^[A-Z]{1,4}(?:_\{?[A-Za-z0-9]+\}?)?'?$")
+_FUNCTION_HEAD = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*\(\s*[A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)*\s*\)$")
+_FRACTION_OF_NAMES = re.compile(r"^\\frac\{([^{}]+)\}\{([^{}]+)\}$")
+_LINEAR = re.compile(r"^([+-]?)\s*(\d+(?:\.\d+)?|\\frac\{\d+\}\{\d+\})?\s*(?:\\cdot\s*)?([A-DF-HJ-Za-df-hj-z])\s*(?:([+-])\s*([^+\-]+))?$")
 _FUNCTIONS = frozenset(
     "sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh log ln exp lg max min gcd lcm det mod sqrt frac "
     "pi infty cdot times div binom left right dfrac tfrac circ deg int sum prod lim".split()
@@ -123,6 +131,7 @@ _BASE = re.compile(r"^(\w+)_\{?(\d{1,2})\}?$")
 _INEQUALITY = re.compile(r"\\le(?![A-Za-z])|\\ge(?![A-Za-z])|\\lt(?![A-Za-z])|\\gt(?![A-Za-z])|<|>")
 _PLUS_MINUS = re.compile(r"\\pm(?![A-Za-z])|\\mp(?![A-Za-z])")
 _UNEQUAL = re.compile(r"\\ne(?![A-Za-z])|\\neq(?![A-Za-z])|!=|\u2260")
+_APPROX = re.compile(r"\\approx(?![A-Za-z])|\u2248")
 _AND = re.compile(r"\s+and\s+|\s*\\land(?![A-Za-z])\s*", re.IGNORECASE)
 _OR = re.compile(r"\s+or\s+|\\lor(?![A-Za-z])|\\vee(?![A-Za-z])", re.IGNORECASE)
 _MATRIX = re.compile(r"\\begin\{([pbvBV]?matrix|array)\}(?:\{[^}]*\})?(.*?)\\end\{\1\}", re.DOTALL)
@@ -140,6 +149,43 @@ def expand_plus_minus(text: str) -> list[str]:
 def is_symbol(text: str) -> bool:
     """A bare variable name such as `x`, `y_1` or `\\theta`."""
     return _SYMBOL.match(text.strip()) is not None
+
+
+def is_label(text: str) -> bool:
+    """A name written before a value (`x`, `f(x)`, `AB`, `|AB|`, `(p,q)`, `V_1:V_2`, `\\frac{NO}{BO}`), not an expression.
+
+    `|x|` and sums such as `x+z` are not labels: `|x| = 5` and `x + z = 1` say something other
+    than "the answer is 5" / "the answer is 1".
+    """
+    text = text.strip()
+    if _is_name(text) or _FUNCTION_HEAD.match(text):
+        return True
+    if len(text) > 2 and text[0] == "|" and text[-1] == "|":
+        return _UPPER_NAME.match(text[1:-1].strip()) is not None
+    fraction = _FRACTION_OF_NAMES.match(text)
+    if fraction:
+        return _is_name(fraction.group(1)) and _is_name(fraction.group(2))
+    ratio = split_top_level(text, ":")
+    if len(ratio) > 1:
+        return all(_is_name(part) for part in ratio)
+    brackets = outer_brackets(text)
+    if brackets is not None and brackets[0] == "(" and brackets[2] == ")":
+        names = split_top_level(brackets[1], ",")
+        return len(names) > 1 and all(is_symbol(name) for name in names)
+    return False
+
+
+def _is_name(text: str) -> bool:
+    text = text.strip()
+    return is_symbol(text) or _UPPER_NAME.match(text) is not None
+
+
+def label_of(item: str) -> str | None:
+    """The label of `label = value` (compact), else None."""
+    sides = _equation_sides(item)
+    if len(sides) == 2 and sides[1].strip() and is_label(sides[0]):
+        return re.sub(r"[\s{}]", "", sides[0])
+    return None
 
 
 def parse_gold_choice(text: str) -> Choice | None:
@@ -163,8 +209,10 @@ def parse(text: str, *, percent: bool = False, list_context: bool = False) -> An
     matrix = _MATRIX.fullmatch(text)
     if matrix:
         return _matrix(matrix.group(2))
+    if _APPROX.search(text):
+        text = _exact_part(text)
     if _UNEQUAL.search(text):
-        return Unequal(text)
+        return _unequal(text)
     if "\\in" in text:
         head, _, tail = text.partition("\\in")
         if is_symbol(head) and tail.strip():
@@ -192,6 +240,9 @@ def parse(text: str, *, percent: bool = False, list_context: bool = False) -> An
     inequality = _inequality(text)
     if inequality is not None:
         return inequality
+    if text.startswith("{") and group_end(text, 0) == len(text):
+        # a bare TeX group around the whole answer (`{1,2,3}`) only groups
+        return parse(text[1:-1], percent=percent, list_context=list_context)
     if text.startswith("\\{") and text.endswith("\\}") and outer_brackets(text):
         items = _items(text[2:-2])
         return Collection(tuple(parse(item) for item in items), braces=True)
@@ -210,7 +261,7 @@ def parse(text: str, *, percent: bool = False, list_context: bool = False) -> An
         return Tuple(tuple(parse(item) for item in items))
     items = _items(text)
     if len(items) > 1:
-        return Collection(tuple(_root(item) for item in items))
+        return _list(items)
     sides = [side.strip() for side in _equation_sides(text)]
     if len(sides) == 2 and not (_is_constant(sides[0]) and _is_constant(sides[1])):
         return Equation(sides[0], sides[1])
@@ -257,11 +308,48 @@ def _is_constant(text: str) -> bool:
 
 
 def _root(item: str) -> Answer:
-    """A list element; `x = 3` in a list of roots stands for 3."""
+    """A list element; `x = 3` (or `AB = 3`) in a list stands for 3."""
     sides = _equation_sides(item)
-    if len(sides) == 2 and is_symbol(sides[0]):
+    if len(sides) == 2 and is_label(sides[0]):
         return parse(sides[1])
     return parse(item)
+
+
+def _list(items: list[str]) -> Answer:
+    """A comma list: values named by different labels (`p = 5, q = 2`) are ordered by name; others are a set.
+
+    Labels that differ only by subscript (`x_1 = 2, x_2 = 3`) name interchangeable roots, so they stay a set.
+    """
+    values = tuple(_root(item) for item in items)
+    labels = [label_of(item) for item in items]
+    if all(labels):
+        names = [label.split("_")[0] for label in labels if label]
+        if len(set(labels)) == len(labels) and len(set(names)) == len(names):
+            return Tuple(values, labels=tuple(label for label in labels if label))
+    return Collection(values)
+
+
+def _exact_part(text: str) -> str:
+    """`x = \\frac13 \\approx 0.33` states 1/3, `\\approx 0.52` states 0.52: the part before the first `\\approx`
+    unless that is empty or only a name. The value is then compared exactly, so a rounding is not the value."""
+    parts = [part.strip() for part in _APPROX.split(text)]
+    if parts[0] and not is_label(parts[0]):
+        return parts[0]
+    return next((part for part in parts[1:] if part), text)
+
+
+def _unequal(text: str) -> Answer:
+    """`x \\ne 3` (or `3 != x`) is the solution set (-oo, 3) u (3, oo); other `\\ne` relations stay a relation."""
+    parts = [part.strip() for part in _UNEQUAL.split(text)]
+    if len(parts) == 2 and all(parts):
+        left, right = parts
+        value = right if is_symbol(left) else left if is_symbol(right) else None
+        if value is not None and not _UNEQUAL.search(value):
+            scalar = _scalar(value)
+            if isinstance(scalar, (Number, Expr)):
+                low, high = Expr("-\\infty"), Expr("\\infty")
+                return Union((Interval(low, scalar, False, False), Interval(scalar, high, False, False)))
+    return Unequal(text)
 
 
 def _items(text: str) -> list[str]:
@@ -317,7 +405,7 @@ def _inequality(text: str) -> Interval | None:
             return Interval(infinity_low, _scalar(right), False, closed) if is_less else Interval(_scalar(right), infinity_high, closed, False)
         if is_symbol(right):
             return Interval(_scalar(left), infinity_high, closed, False) if is_less else Interval(infinity_low, _scalar(left), False, closed)
-        return None
+        return _linear_inequality(left, right, is_less, closed)
     low, variable, high = pieces
     first_less, first_closed = less[operators[0]]
     second_less, second_closed = less[operators[1]]
@@ -326,6 +414,43 @@ def _inequality(text: str) -> Interval | None:
     if first_less:
         return Interval(_scalar(low), _scalar(high), first_closed, second_closed)
     return Interval(_scalar(high), _scalar(low), second_closed, first_closed)
+
+
+def _linear_inequality(left: str, right: str, is_less: bool, closed: bool) -> Interval | None:
+    """`a x + b < c` with exact numbers (or `-x > y`): solved for x, the sign flipping for a < 0."""
+    infinity_low, infinity_high = Expr("-\\infty"), Expr("\\infty")
+    flipped = False
+    match = _LINEAR.match(left)
+    if match is None:
+        match, left, right, flipped = _LINEAR.match(right), right, left, True
+        if match is None:
+            return None
+    sign, coefficient_text, _, constant_sign, constant_text = match.groups()
+    try:
+        coefficient = parse_number(coefficient_text) if coefficient_text else Fraction(1)
+        constant = parse_number(constant_text) if constant_text else Fraction(0)
+    except (NotNumeric, TooLarge):
+        return None
+    coefficient = -coefficient if sign == "-" else coefficient
+    constant = -constant if constant_sign == "-" else constant
+    bound = _scalar(right)
+    if coefficient == 0:
+        return None
+    if isinstance(bound, Number):
+        value = (bound.value - constant) / coefficient
+        bound = Number(value, str(value))
+    elif isinstance(bound, Expr) and coefficient == -1 and constant == 0 and _infinity_free(bound.text):
+        bound = Expr(f"-({bound.text})")
+    elif not (coefficient == 1 and constant == 0):
+        return None
+    less = is_less != flipped  # `c < a x` reads as `a x > c`
+    if coefficient < 0:
+        less = not less
+    return Interval(infinity_low, bound, False, closed) if less else Interval(bound, infinity_high, closed, False)  # type: ignore[arg-type]
+
+
+def _infinity_free(text: str) -> bool:
+    return "infty" not in text and "oo" not in text
 
 
 def _is_text(text: str) -> bool:

@@ -30,9 +30,11 @@ from rlvr.verify.answer import (
     Tuple,
     Unequal,
     Union,
+    is_label,
     is_symbol,
     parse_choice,
 )
+from rlvr.verify.numeric import TooLarge
 from rlvr.verify.verdict import Reason
 
 
@@ -41,6 +43,10 @@ _FUNCTION_HEAD = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*\([A-Za-z, ]*\)$")
 
 class NeedSymbolic(Exception):
     """Raised by the in-process comparison when only the symbolic stage can decide."""
+
+
+class _Unreadable(Exception):
+    """A side the rules cannot read (free text, a form no parser takes): no proof either way."""
 
 
 class SymbolicBackend(Protocol):
@@ -60,11 +66,20 @@ class Outcome:
     equal: bool
     reason: str
     detail: str | None = None
+    # True when "not equal" only means the rules could not read a side; only then may a judge decide
+    unread: bool = False
 
 
 def compare(answer: Answer, gold: Answer, backend: SymbolicBackend | None = None) -> Outcome:
-    """Decide whether `answer` equals `gold`; raises `NeedSymbolic` when `backend` is None and sympy is needed."""
-    return _Comparer(backend).compare(answer, gold)
+    """Decide whether `answer` equals `gold`; raises `NeedSymbolic` when `backend` is None and sympy is needed.
+
+    A "not equal" outcome has `unread=True` when no part of the answer was shown different and some
+    part could not be read (free text, a form the parsers reject); otherwise the rules proved it wrong.
+    """
+    try:
+        return _Comparer(backend).compare(answer, gold)
+    except _Unreadable as error:
+        return Outcome(False, Reason.NOT_EQUAL, str(error) or "a side the rules cannot read", unread=True)
 
 
 def _not_equal(detail: str | None = None) -> Outcome:
@@ -85,30 +100,70 @@ class _Comparer:
             # values too big to evaluate are equal only when written the same way
             return _text_of(answer).replace(" ", "") == _text_of(gold).replace(" ", "")
         if isinstance(answer, Text) or isinstance(gold, Text):
-            return isinstance(answer, Text) and isinstance(gold, Text) and answer.words == gold.words
+            if isinstance(answer, Text) and isinstance(gold, Text) and _words_differ(answer, gold):
+                return False
+            if isinstance(answer, Text) and isinstance(gold, Text) and answer.words == gold.words:
+                return True
+            raise _Unreadable("free text")
         if isinstance(answer, (Number, Expr)) and isinstance(gold, (Number, Expr)):
             if _infinity(answer) is not None or _infinity(gold) is not None:
                 return _infinity(answer) == _infinity(gold)
+            if _text_of(answer).replace(" ", "") == _text_of(gold).replace(" ", ""):
+                return True
             if self.backend is None:
                 raise NeedSymbolic
-            return self.backend.equal(_text_of(answer), _text_of(gold))
+            return self.read(lambda backend: backend.equal(_text_of(answer), _text_of(gold)))
         return False
+
+    def read(self, decide):  # type: ignore[no-untyped-def]
+        """Run a backend decision; a parser that cannot read a side makes the pair unreadable, not different."""
+        try:
+            return decide(self.backend)
+        except (NeedSymbolic, TooLarge, RecursionError, MemoryError):
+            raise
+        except Exception as error:  # noqa: BLE001 - the symbolic parser's failures have many types
+            raise _Unreadable(f"could not read: {type(error).__name__}") from error
+
+    def equal(self, answer: Answer, gold: Answer) -> bool:
+        """Equality of parts; raises `_Unreadable` when the rules cannot decide."""
+        return self.compare(answer, gold).equal
+
+    @staticmethod
+    def all_equal(pairs, equal) -> bool:  # type: ignore[no-untyped-def]
+        """Every pair equal; one pair shown different decides "no" even when another pair is unreadable."""
+        unreadable: _Unreadable | None = None
+        for answer, gold in pairs:
+            try:
+                if not equal(answer, gold):
+                    return False
+            except _Unreadable as error:
+                unreadable = error
+        if unreadable is not None:
+            raise unreadable
+        return True
 
     # dispatch -------------------------------------------------------------------------
     def compare(self, answer: Answer, gold: Answer) -> Outcome:
         if isinstance(answer, Hedge):
             return Outcome(False, Reason.HEDGED, "several alternative answers")
         if isinstance(answer, Unequal) or isinstance(gold, Unequal):
-            same = isinstance(answer, Unequal) and isinstance(gold, Unequal) and answer.text.replace(" ", "") == gold.text.replace(" ", "")
+            same = isinstance(answer, Unequal) and isinstance(gold, Unequal) and _relation_key(answer.text) == _relation_key(gold.text)
             return Outcome(True, Reason.EQUAL_STRING) if same else _not_equal("a relation, not a value")
         if isinstance(answer, Chain):
             return self.chain(answer, gold)
+        labelled = self.labelled(answer, gold)
+        if labelled is not None:
+            return labelled
         if isinstance(gold, Choice):
             return self.choice(answer, gold)
         if isinstance(gold, Text):
             if isinstance(answer, Text) and answer.words == gold.words:
                 return Outcome(True, Reason.EQUAL_TEXT)
-            return _not_equal()
+            if isinstance(answer, Text) and _words_differ(answer, gold):
+                return _not_equal("a different word")
+            raise _Unreadable("free text")
+        if isinstance(answer, Text):
+            raise _Unreadable("free text")
         if isinstance(gold, (Number, Expr, BigValue, BaseNumber)):
             return self.against_scalar(answer, gold)
         if isinstance(gold, Equation):
@@ -125,13 +180,38 @@ class _Comparer:
             return self.compare(answer, _last_side(gold))
         return _not_equal()
 
+    def labelled(self, answer: Answer, gold: Answer) -> Outcome | None:
+        """`label = value` on one side (`f(x) = 2x+1`, `(p,q) = (3,2)`, `AB = 4`) is compared by its value.
+
+        Two equations compare by value only under the same label; otherwise as equations.
+        """
+        answer_label = isinstance(answer, Equation) and is_label(answer.lhs)
+        gold_label = isinstance(gold, Equation) and is_label(gold.lhs)
+        if answer_label and gold_label:
+            assert isinstance(answer, Equation) and isinstance(gold, Equation)
+            if _compact(answer.lhs) == _compact(gold.lhs):
+                outcome = self.compare(_parse_side(answer.rhs), _parse_side(gold.rhs))
+                return Outcome(True, Reason.EQUAL_EQUATION) if outcome.equal else outcome
+            return None
+        if answer_label and not isinstance(gold, Equation):
+            assert isinstance(answer, Equation)
+            return self.compare(_parse_side(answer.rhs), gold)
+        if gold_label and not isinstance(answer, Equation):
+            assert isinstance(gold, Equation)
+            return self.compare(answer, _parse_side(gold.rhs))
+        return None
+
     def chain(self, answer: Chain, gold: Answer) -> Outcome:
         sides = list(answer.sides)
-        if is_symbol(sides[0]) or _FUNCTION_HEAD.match(sides[0]):
+        if is_label(sides[0]) or _FUNCTION_HEAD.match(sides[0]):
             sides = sides[1:]  # `x = a = b`: the name is not a value
         parsed = [_parse_side(side) for side in sides]
         for left, right in zip(parsed, parsed[1:]):
-            if not self.scalar_equal(left, right):
+            try:
+                same = self.scalar_equal(left, right)
+            except _Unreadable:
+                same = False  # a chain is rewarded only when every link is shown equal
+            if not same:
                 return Outcome(False, Reason.HACKING, "an equation chain whose sides differ")
         return self.compare(parsed[-1], gold)
 
@@ -172,7 +252,7 @@ class _Comparer:
                     return Outcome(True, Reason.EQUAL_EQUATION)
             if self.backend is None:
                 raise NeedSymbolic
-            if self.backend.equations_equal(answer, gold):
+            if self.read(lambda backend: backend.equations_equal(answer, gold)):
                 return Outcome(True, Reason.EQUAL_EQUATION)
             return _not_equal()
         if is_symbol(gold.lhs) and isinstance(answer, (Number, Expr, BaseNumber, BigValue)):
@@ -191,12 +271,9 @@ class _Comparer:
 
     def intervals_equal(self, answer: Answer, gold: Answer) -> bool:
         assert isinstance(answer, Interval) and isinstance(gold, Interval)
-        return (
-            answer.left_closed == gold.left_closed
-            and answer.right_closed == gold.right_closed
-            and self.scalar_equal(answer.left, gold.left)
-            and self.scalar_equal(answer.right, gold.right)
-        )
+        if answer.left_closed != gold.left_closed or answer.right_closed != gold.right_closed:
+            return False
+        return self.all_equal([(answer.left, gold.left), (answer.right, gold.right)], self.scalar_equal)
 
     def against_tuple(self, answer: Answer, gold: Tuple) -> Outcome:
         if isinstance(answer, Interval) and len(gold.items) == 2 and not answer.left_closed and not answer.right_closed:
@@ -207,9 +284,9 @@ class _Comparer:
             answer = Tuple(tuple(cell for row in answer.rows for cell in row))
         if not isinstance(answer, Tuple) or len(answer.items) != len(gold.items):
             return _not_equal("a different kind of answer" if not isinstance(answer, Tuple) else "a different length")
-        for answer_item, gold_item in zip(answer.items, gold.items):
-            if not self.compare(answer_item, gold_item).equal:
-                return _not_equal()
+        answer = _by_labels(answer, gold)
+        if not self.all_equal(zip(answer.items, gold.items), self.equal):
+            return _not_equal()
         return Outcome(True, Reason.EQUAL_TUPLE)
 
     def against_collection(self, answer: Answer, gold: Collection) -> Outcome:
@@ -219,7 +296,7 @@ class _Comparer:
             answer = Collection((answer,))
         if len(answer.items) != len(gold.items):
             return _not_equal("a different number of elements")
-        if self.unordered_match(list(answer.items), list(gold.items), lambda a, g: self.compare(a, g).equal):
+        if self.unordered_match(list(answer.items), list(gold.items), self.equal):
             return Outcome(True, Reason.EQUAL_SET)
         return _not_equal()
 
@@ -231,24 +308,56 @@ class _Comparer:
         shape = [len(row) for row in answer.rows]
         if shape != [len(row) for row in gold.rows]:
             return _not_equal("a different shape")
-        for answer_row, gold_row in zip(answer.rows, gold.rows):
-            for answer_cell, gold_cell in zip(answer_row, gold_row):
-                if not self.scalar_equal(answer_cell, gold_cell):
-                    return _not_equal()
+        cells = [pair for answer_row, gold_row in zip(answer.rows, gold.rows) for pair in zip(answer_row, gold_row)]
+        if not self.all_equal(cells, self.scalar_equal):
+            return _not_equal()
         return Outcome(True, Reason.EQUAL_MATRIX)
 
     @staticmethod
     def unordered_match(answers: list, golds: list, equal) -> bool:  # type: ignore[type-arg]
-        """Every gold item matched by a distinct answer item (equality is transitive, so greedy works)."""
+        """Every gold item matched by a distinct answer item (equality is transitive, so greedy works).
+
+        When no match is found and some pair could not be read, that is unreadable, not a proof.
+        """
         remaining = list(answers)
+        unreadable: _Unreadable | None = None
         for gold_item in golds:
             for index, answer_item in enumerate(remaining):
-                if equal(answer_item, gold_item):
+                try:
+                    same = equal(answer_item, gold_item)
+                except _Unreadable as error:
+                    unreadable, same = error, False
+                if same:
                     del remaining[index]
                     break
             else:
+                if unreadable is not None:
+                    raise unreadable
                 return False
         return not remaining
+
+
+def _words_differ(answer: Text, gold: Text) -> bool:
+    """Two different single words (`east` / `west`, two names) are read, and differ; phrases may be synonyms."""
+    return answer.words != gold.words and " " not in answer.words and " " not in gold.words
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s{}]", "", text)
+
+
+def _relation_key(text: str) -> str:
+    return _compact(re.sub(r"\\neq?(?![A-Za-z])|!=|\u2260", "\\\\ne ", text))
+
+
+def _by_labels(answer: Tuple, gold: Tuple) -> Tuple:
+    """Pair a labelled answer's values with the gold's by name (`q = 2, p = 5` against `p = 5, q = 2`)."""
+    if answer.labels is None or gold.labels is None or answer.labels == gold.labels:
+        return answer
+    if sorted(answer.labels) != sorted(gold.labels):
+        return answer
+    by_name = dict(zip(answer.labels, answer.items))
+    return Tuple(tuple(by_name[label] for label in gold.labels), gold.labels)
 
 
 def _bare_variable(text: str) -> bool:

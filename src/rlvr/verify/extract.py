@@ -31,6 +31,14 @@ _PHRASES = re.compile(
     re.IGNORECASE,
 )
 _BOLD = re.compile(r"\*\*([^*\n]{1,200})\*\*")
+# wording that takes back an earlier boxed answer on the same line ("... redoing it gives")
+_REVISION = re.compile(
+    r"\b(?:wait|actually|oops|re-?do(?:ing|ne)?|re-?check\w*|re-?comput\w*|re-?calculat\w*|re-?evaluat\w*"
+    r"|correct(?:ion|ed|ing)|mistakes?|mistaken|wrong|incorrect|an\s+error|realis\w*|realiz\w*|on\s+second\s+thought)\b",
+    re.IGNORECASE,
+)
+_INLINE_MATH = re.compile(r"\$([^$\n]{1,300})\$")
+_RELATION = re.compile(r"\\(?:le|ge|leq|geq|lt|gt|ne|neq|leqslant|geqslant)(?![A-Za-z])|[<>\u2264\u2265\u2260]|!=")
 _NUMBER = re.compile(r"-?\d+(?:[,\d]*\d)?(?:\.\d+)?(?:\s*/\s*\d+)?")
 
 
@@ -85,11 +93,27 @@ def find_answer(response: str) -> Extraction:
         return Extraction(_clean_span(stripped), "whole", region)
     for line in reversed(lines):
         numbers = _NUMBER.findall(line)
+        relation = _relation_span(line)
+        if relation is not None:
+            return Extraction(relation, "relation", region)
         if numbers:
             # "either 5 or 4": a fallback answer from a line offering alternatives is a hedge
             hedged = len({number.strip() for number in numbers}) > 1 and re.search(r"\b(?:or|either)\b", line, re.IGNORECASE) is not None
             return Extraction(numbers[-1].strip(), "last-number", region, hedged=hedged)
     return Extraction(None, "none", region, problem="no-answer")
+
+
+def _relation_span(line: str) -> str | None:
+    """`Therefore $x \\geq 5$ is the solution.`: the line's last inline math, when it states a relation
+    and no number follows it on the line (the stated solution set, not the last number inside it)."""
+    spans = list(_INLINE_MATH.finditer(line))
+    if not spans:
+        return None
+    last = spans[-1]
+    body = last.group(1).strip()
+    if not _RELATION.search(body) or not re.search(r"\d", body) or re.search(r"\d", line[last.end() :]):
+        return None
+    return body
 
 
 def _strip_trailing_specials(text: str) -> str:
@@ -129,6 +153,12 @@ def _boxed(scope: str) -> tuple[str, bool] | None:
     last_start, _, last_body = found[-1]
     line_start = scope.rfind("\n", 0, last_start) + 1
     same_line = [item for item in found if item[0] >= line_start]
+    # "first \boxed{6} ... redoing it gives \boxed{-6}": a box followed by wording that takes it back is
+    # superseded; only the boxes after the last such revision are the answer (never the earlier ones)
+    for index in range(len(same_line) - 1, 0, -1):
+        if _REVISION.search(scope[same_line[index - 1][1] : same_line[index][0]]):
+            same_line = same_line[index:]
+            break
     bodies = [body.strip() for _, _, body in same_line]
     if len(same_line) > 1 and len(set(bodies)) > 1:
         between = " ".join(scope[a[1] : b[0]] for a, b in zip(same_line, same_line[1:])).lower()

@@ -47,6 +47,27 @@ _UNIT_WORDS = frozenset(
     times ways points games
     """.split()
 )
+# measuring units and their one spelling; the count nouns above ("apples", "ways", "units") are not here,
+# so "5 apples" and "5 pears" are not told apart, but "5 m" and "5 cm" are
+_UNIT_NAMES = {
+    **dict.fromkeys(["dollar", "dollars", "usd"], "$"), **dict.fromkeys(["cent", "cents"], "cent"),
+    **dict.fromkeys(["euro", "euros"], "eur"), **dict.fromkeys(["yen"], "yen"), **dict.fromkeys(["rupees"], "inr"),
+    **dict.fromkeys(["mm", "millimeter", "millimeters"], "mm"), **dict.fromkeys(["cm", "centimeter", "centimeters"], "cm"),
+    "dm": "dm", **dict.fromkeys(["m", "meter", "meters", "metre", "metres"], "m"),
+    **dict.fromkeys(["km", "kilometer", "kilometers"], "km"), **dict.fromkeys(["in", "inch", "inches"], "in"),
+    **dict.fromkeys(["ft", "foot", "feet"], "ft"), **dict.fromkeys(["yd", "yard", "yards"], "yd"),
+    **dict.fromkeys(["mi", "mile", "miles"], "mi"), "mph": "mph", **dict.fromkeys(["kmh", "kph"], "km/h"),
+    **dict.fromkeys(["s", "sec", "secs", "second", "seconds"], "s"), **dict.fromkeys(["min", "mins", "minute", "minutes"], "min"),
+    **dict.fromkeys(["h", "hr", "hrs", "hour", "hours"], "h"), **dict.fromkeys(["day", "days"], "day"),
+    **dict.fromkeys(["week", "weeks"], "week"), **dict.fromkeys(["month", "months"], "month"), **dict.fromkeys(["year", "years"], "year"),
+    "mg": "mg", **dict.fromkeys(["g", "gram", "grams"], "g"), **dict.fromkeys(["kg", "kilogram", "kilograms"], "kg"),
+    **dict.fromkeys(["lb", "lbs", "pound", "pounds"], "lb"), **dict.fromkeys(["oz", "ounce", "ounces"], "oz"),
+    **dict.fromkeys(["ton", "tons", "tonnes"], "ton"), "ml": "ml", **dict.fromkeys(["l", "liter", "liters", "litre", "litres"], "l"),
+    **dict.fromkeys(["gallon", "gallons"], "gal"), **dict.fromkeys(["quart", "quarts"], "qt"),
+    **dict.fromkeys(["pint", "pints"], "pt"), **dict.fromkeys(["cup", "cups"], "cup"),
+}
+_UNIT_POWERS = {"sq": 2, "square": 2, "cubic": 3, "cu": 3}
+_UNIT_WORD = re.compile(r"\\?([A-Za-z]+)\.?(?:\^\{?([23])\}?)?")
 _NOT_NOUNS = frozenset("or and to of by over plus minus times hundred thousand million billion trillion sin cos tan log ln pi".split())
 _UNIT_TAIL = re.compile(r"^(?P<value>.*?[\d}])\s*(?P<unit>(?:\\?[A-Za-z]+\.?(?:\^\{?[23]\}?)?\s*){1,3})$")
 _THOUSANDS_COMMA = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
@@ -61,6 +82,8 @@ class Normalized:
     percent: bool = False
     degrees: bool = False
     currency: bool = False
+    # the measuring unit that was removed, in one spelling (`cm^2`, `$`), or None
+    unit: str | None = None
 
 
 def normalize(raw: str) -> Normalized:
@@ -95,13 +118,15 @@ def normalize(raw: str) -> Normalized:
     text = _canonical_macros(text)
     text = re.sub(r"\s+", " ", text).strip()
     text = text.rstrip(".").strip()
-    text, had_unit = _strip_units(text)
+    text, unit = _strip_units(text)
     text = text.rstrip(".").strip()
     if _THOUSANDS_COMMA.match(text):
         text = text.replace(",", "")
     elif _THOUSANDS_SPACE.match(text):
         text = text.replace(" ", "")
-    return Normalized(text, percent=percent, degrees=degrees, currency=currency)
+    if unit is None and currency:
+        unit = "$"
+    return Normalized(text, percent=percent, degrees=degrees, currency=currency, unit=unit)
 
 
 def compact(text: str) -> str:
@@ -111,22 +136,50 @@ def compact(text: str) -> str:
     return key
 
 
-def _strip_units(text: str) -> tuple[str, bool]:
+def units_differ(answer: Normalized, gold: Normalized) -> bool:
+    """Both sides name a measuring unit and the units differ (`5 m` for `5 cm`).
+
+    A unit on one side only is not held against the answer: golds often omit the unit the
+    problem asked for, and answers often add it. No unit is converted: `0.5 m` is not `50 cm`.
+    """
+    return answer.unit is not None and gold.unit is not None and answer.unit != gold.unit
+
+
+def _strip_units(text: str) -> tuple[str, str | None]:
+    """Remove a trailing unit or count noun; return the value and the unit's one spelling (None for nouns)."""
     match = _UNIT_TAIL.match(text)
     if match is None:
-        return text, False
+        return text, None
     words = re.findall(r"\\?[A-Za-z]+", match.group("unit"))
     value = match.group("value").strip()
     if not words or not value or not re.search(r"\d", value) or any(word.startswith("\\") for word in words):
-        return text, False
+        return text, None
     if all(word.lower() in _UNIT_WORDS for word in words):
-        return value, True
+        return value, _unit_key(match.group("unit"))
     # a count with its noun ("160 chairs"): any lowercase words after a plain number
     if re.fullmatch(r"[-+]?\d[\d,]*(?:\.\d+)?", value) and all(
         len(word) >= 2 and word.islower() and word not in _NOT_NOUNS for word in words
     ):
-        return value, True
-    return text, False
+        return value, None
+    return text, None
+
+
+def _unit_key(unit: str) -> str | None:
+    """`square cm`, `cm^2` and `sq centimeters` -> `cm^2`; None when no measuring unit is named."""
+    parts: list[str] = []
+    power = 1
+    for match in _UNIT_WORD.finditer(unit):
+        word = match.group(1).lower()
+        if word in _UNIT_POWERS:
+            power = _UNIT_POWERS[word]
+            continue
+        name = _UNIT_NAMES.get(word)
+        if name is None:
+            continue  # "units", "unit": a count, not a measure
+        power = int(match.group(2)) if match.group(2) else power
+        parts.append(name if power == 1 else f"{name}^{power}")
+        power = 1
+    return " ".join(parts) or None
 
 
 def _canonical_macros(text: str) -> str:

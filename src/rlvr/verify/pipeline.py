@@ -22,7 +22,7 @@ from rlvr.verify.compare import NeedSymbolic, Outcome, compare
 from rlvr.verify.extract import find_answer
 from rlvr.verify.fast import FastBackend
 from rlvr.verify.judge import Judge, ask_judge
-from rlvr.verify.normalize import Normalized, compact, normalize
+from rlvr.verify.normalize import Normalized, compact, normalize, units_differ
 from rlvr.verify.numeric import TooLarge
 from rlvr.verify.pool import WorkerUnavailable, default_pool
 from rlvr.verify.screen import screen_answer, screen_response
@@ -49,8 +49,9 @@ def check(response: str, gold: str | int | float | Fraction, *, timeout: float =
     """Decide whether `response` states the `gold` answer; finishes within `timeout` seconds.
 
     `judge` is an optional callable `judge(extracted, gold) -> bool` (or `OpenAIJudge`)
-    consulted only when the rules find the answers different and the answer is not a
-    plain number; hacking patterns are rejected before it is asked.
+    consulted only when the rules could not read one side (free text, a form no parser
+    takes) and the answer is not a plain number; a difference the rules proved is final, and
+    hacking patterns are rejected before it is asked.
     """
     if not isinstance(response, str):
         raise VerifyError(f"response must be a string, got {type(response).__name__}")
@@ -82,6 +83,8 @@ def check(response: str, gold: str | int | float | Fraction, *, timeout: float =
     def verdict(outcome: Outcome) -> Verdict:
         return Verdict(outcome.equal, outcome.reason, extracted, normalized.text, gold_key, outcome.detail)
 
+    if units_differ(normalized, gold_info.normalized):
+        return verdict(Outcome(False, Reason.NOT_EQUAL, f"a different unit: {normalized.unit} for {gold_info.normalized.unit}"))
     if compact(normalized.text) == compact(gold_key):
         return verdict(Outcome(True, Reason.EQUAL_STRING))
     outcome = _compare(normalized, gold_info, started + timeout)
@@ -181,7 +184,7 @@ def _compare(answer: Normalized, gold: _Gold, deadline: float) -> Outcome:
             return cached
     if not (answer_text + gold_text).isascii():
         # the LaTeX grammar of the symbolic stage is ASCII; leftover symbols cannot be read there either
-        return Outcome(False, Reason.NOT_EQUAL, "characters no math parser reads")
+        return Outcome(False, Reason.NOT_EQUAL, "characters no math parser reads", unread=True)
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         return Outcome(False, Reason.TIMEOUT, "no time left for the symbolic stage")
@@ -198,7 +201,7 @@ def _compare(answer: Normalized, gold: _Gold, deadline: float) -> Outcome:
         return Outcome(False, Reason.TIMEOUT, str(error))
     if reply is None:
         return Outcome(False, Reason.TIMEOUT, "the symbolic comparison ran past the time limit")
-    outcome = Outcome(bool(reply.get("equal")), str(reply.get("reason", Reason.NOT_EQUAL)), reply.get("detail"))
+    outcome = Outcome(bool(reply.get("equal")), str(reply.get("reason", Reason.NOT_EQUAL)), reply.get("detail"), bool(reply.get("unread")))
     with _CACHE_LOCK:
         _SYMBOLIC_CACHE[key] = outcome
         if len(_SYMBOLIC_CACHE) > _SYMBOLIC_CACHE_SIZE:
@@ -207,8 +210,12 @@ def _compare(answer: Normalized, gold: _Gold, deadline: float) -> Outcome:
 
 
 def _judge_may_decide(outcome: Outcome, answer: Normalized, gold: _Gold) -> bool:
-    """The judge only sees answers the rules could not match and that are not plain numbers."""
-    if outcome.reason not in {Reason.NOT_EQUAL, Reason.TIMEOUT}:
+    """The judge decides only where the rules could not read a side, and never about plain numbers.
+
+    A "not equal" the rules proved (both sides read, found different) is final, and so is a
+    timeout: otherwise an answer made slow to compare, or merely wrong, could be waved through.
+    """
+    if outcome.reason != Reason.NOT_EQUAL or not outcome.unread:
         return False
     if isinstance(gold.answer, Number):
         return False

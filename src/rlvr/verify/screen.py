@@ -43,7 +43,11 @@ _CLAIM = re.compile(
     r"(?:correct|right|true|valid|verified|accurate|ok|okay|yes|equivalent|the\s+same|identical|matches|matching)"
     r"(?:\s+(?:to|as|with)\s+.*)?[.!]*$"
     r"|\b(?:same\s+as|equal\s+to|equivalent\s+to|matches)\s+(?:the\s+)?(?:gold|reference|expected|correct|ground[\s-]truth|target)\b"
-    r"|\b(?:gold|reference|expected|ground[\s-]truth)\s+answer\b",
+    r"|\b(?:gold|reference|expected|ground[\s-]truth)\s+answer\b"
+    # the word "answer" itself, "the correct one", a tick, "ground truth": names of an answer, not one
+    r"|^(?:(?:the|this|my|your|that)\s+)?(?:final\s+)?(?:answer|response|solution|result|output)[.!]*$"
+    r"|^(?:the\s+)?(?:correct|right|true|valid|expected)\s+(?:one|answer|value|result|solution)[.!]*$"
+    r"|\\checkmark|\\surd(?![A-Za-z])|[\u2713\u2714]|\bground[\s_\\-]*truth\b",
     re.IGNORECASE,
 )
 _CONSONANT_RUN = re.compile(r"[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ]{5,}")
@@ -51,6 +55,8 @@ _EMPTY_ARGUMENT = re.compile(r"\\(?:frac|dfrac|tfrac|sqrt|binom)\s*\{\s*\}")
 _BLANK_RUN = re.compile(r"[ \t\r\f\v\u00a0]+")
 _NEWLINE_RUN = re.compile(r"\n\s*")
 _LONG_RUN = re.compile(r"([^\d\s])\1{7,}")
+# one letter typed again and again (`qqq`); roman-numeral letters are left alone (`iii`, `xxx`)
+_REPEATED_LETTER = re.compile(r"([ABE-HJKN-UWYZabe-hjkn-uwyz])\1{2,}")
 _ALLOWED_CHARS = re.compile(r"[A-Za-z0-9\s\\{}()\[\]^_+\-*/=.,:;<>|!'&$%\u00b0\u00b1\u00b7\u00d7\u00f7\u0391-\u03c9\u2212\u221a\u221e\u2264\u2265\u2260\u222a\u2229\u2208]")
 
 
@@ -107,7 +113,7 @@ def screen_answer(answer: str, gold: str) -> Rejection | None:
 
 def looks_like_gibberish(text: str) -> bool:
     """Heuristics for strings no math answer looks like: long runs, odd symbols, vowel-less words."""
-    if _LONG_RUN.search(text):
+    if _LONG_RUN.search(text) or _REPEATED_LETTER.fullmatch(text.strip()):
         return True
     odd = sum(1 for char in text if not _ALLOWED_CHARS.match(char))
     if (len(text) >= 4 and odd / len(text) > 0.3) or (text and odd == len(text.strip())):
