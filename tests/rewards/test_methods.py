@@ -95,8 +95,12 @@ def test_thinkprune_stages() -> None:
 def test_cosine_endpoints_and_exceed_penalty() -> None:
     method = rewards.get("cosine", max_length=1000)
     b = batch([1, 1, 1, 0, 0, 0, 1], [0, 500, 1000, 0, 500, 1000, 1001])
-    expected = [2.0, 1.5, 1.0, -10.0, -5.0, 0.0, -10.0]
+    expected = [2.0, 1.5, -10.0, -10.0, -5.0, -10.0, -10.0]  # at 1000 tokens: over the limit
     assert method.score(b).total == pytest.approx(expected)
+    near = batch([1, 0], [983, 983])  # 983 + 16 < 1000: still on the curve, near its end
+    assert method.score(near).total == pytest.approx(
+        [1.0 + 0.5 * (1 + math.cos(math.pi * 0.983)), -10.0 * 0.5 * (1 + math.cos(math.pi * 0.983))]
+    )
 
 
 def test_dapo_overlong_ramp() -> None:

@@ -46,9 +46,14 @@ class L1Exact(RewardMethod):
 
 @dataclass
 class L1MaxConfig:
-    """alpha: slope per token; delta: reward at exactly the target; target_length: used when the batch has none."""
+    """alpha: slope per token; delta: reward at exactly the target; target_length: used when the batch has none.
 
-    alpha: float = 0.0003
+    The default slope 0.00015 is what the authors' code applies: it computes
+    (clip(alpha * (n_target - len), -1, 1) + 1) / 2 with alpha = 0.0003, i.e. the paper's
+    formula with half the paper's slope. alpha=0.0003 gives the formula as printed.
+    """
+
+    alpha: float = 0.00015
     delta: float = 0.5
     target_length: float | None = None
 
@@ -63,7 +68,8 @@ class L1Max(RewardMethod):
     """L1-Max (Aggarwal & Welleck, 2025): stay under the prompt's target length.
 
     R = C * clip(alpha * (n_target - len) + delta, 0, 1): correct answers lose reward
-    smoothly as they pass the budget; incorrect answers stay at C.
+    smoothly as they pass the budget; incorrect answers stay at C. The default alpha is
+    the released code's effective slope (half the paper's 0.0003; see `L1MaxConfig`).
     """
 
     name: ClassVar[str] = "l1_max"
