@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,8 @@ from rich.table import Table
 
 TARGET_FN = 0.01
 TARGET_SPEEDUP = 10.0
+# Math-Verify at its own default timeouts: timed for the speed ratio, not tabulated.
+MV_DEFAULTS = "math-verify-defaults"
 
 
 class OutcomeLike(Protocol):
@@ -74,6 +77,58 @@ def answer_style(note: str) -> str | None:
     return next((s for s in STYLES if s in parts), None)
 
 
+# Where the final answer sits, as far as what a verifier must parse. Math-Verify's README
+# says LaTeX must sit in a LaTeX environment (`$...$`, `\[...\]`) to be parsed and gives
+# `\boxed{}` priority; `<answer>` tags, `####` lines and bare text after "Answer:" are not
+# among the layouts it claims, and `\fbox` is not a box to it (only `\boxed` is).
+BOTH_READ = ("boxed", "dollar")
+LAYOUTS = {
+    "boxed": "`\\boxed{}` (any delimiters)",
+    "dollar": "`$...$` after an answer phrase or in bold",
+    "bare": "bare text after an answer phrase or in bold (no `$`)",
+    "answer-tag": "`<answer>...</answer>` without a box",
+    "hash": "`#### ...` line",
+    "fbox": "`\\fbox{}`",
+}
+_BOXED_STYLES = ("boxed", "boxed-dollar", "boxed-display", "boxed-paren")
+_PHRASE_STYLES = ("answer-colon", "answer-is-colon", "answer-is-plain", "final-colon", "bold")
+_DOLLAR_AFTER_PHRASE = re.compile(r"(?:answer(?:\s+is)?\s*:?|\*\*)\s*(?:\*\*\s*)?\$", re.IGNORECASE)
+# Categories whose positives Math-Verify cannot read by design, whatever the layout: a labelling choice.
+LABELLING_CHOICES = {"number-word": "number words (`\\text{twelve}` for 12): a labelling choice; Math-Verify does not read number words"}
+
+
+def layout(item: dict) -> str | None:
+    """The layout of an item's final answer (a key of LAYOUTS), or None for the hack categories."""
+    if item["category"].startswith("hack-"):
+        return None
+    style = answer_style(item.get("note", ""))
+    if style in _BOXED_STYLES:
+        return "boxed"
+    if style == "final-answer-is":
+        return "dollar"  # "The final answer is $...$"
+    if style in _PHRASE_STYLES:
+        lines = [line for line in item["response"].strip().splitlines() if line.strip()]
+        return "dollar" if lines and _DOLLAR_AFTER_PHRASE.search(lines[-1]) else "bare"
+    if style in ("answer-tag", "hash", "fbox"):
+        return style
+    response = item["response"]
+    tag = response.lower().rfind("<answer>")
+    if tag >= 0 and "\\boxed" not in response[tag:]:
+        return "answer-tag"
+    return "boxed" if "\\boxed" in response else "bare"
+
+
+# Whether Math-Verify claims each final-answer form of the builder (see LAYOUTS).
+STYLE_CLAIMED = {style: "yes" for style in (*_BOXED_STYLES, "final-answer-is")}
+STYLE_CLAIMED.update({style: "if in `$...$`" for style in _PHRASE_STYLES})
+STYLE_CLAIMED.update({"answer-tag": "no", "hash": "no", "fbox": "no"})
+
+
+def in_fair_subset(item: dict) -> bool:
+    """An item both verifiers claim to read: final answer boxed or in `$...$`, and not a labelling choice."""
+    return layout(item) in BOTH_READ and item["category"] not in LABELLING_CHOICES
+
+
 def summarise(items: list[dict], outcomes: dict[str, dict[str, OutcomeLike]]) -> Summary:
     """Per-verifier, per-category counts; "overall" holds all items, "style:<form>" each final-answer form."""
     summary: Summary = {}
@@ -84,7 +139,8 @@ def summarise(items: list[dict], outcomes: dict[str, dict[str, OutcomeLike]]) ->
             style = answer_style(item.get("note", ""))
             keys = ["overall", item["category"]] + ([f"style:{style}"] if style else [])
             if not item["category"].startswith("hack-"):
-                keys.append("group:values")
+                keys += ["group:values", f"layout:{layout(item)}"]
+                keys.append("subset:both-read" if in_fair_subset(item) else "subset:outside")
             for key in keys:
                 s = stats[key]
                 s.seconds.append(outcome.seconds)
@@ -103,12 +159,80 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
-def speedup(summary: Summary) -> float | None:
-    """rlvr items/s divided by Math-Verify items/s, when both ran."""
-    if "rlvr" in summary and "math-verify" in summary:
-        slow = summary["math-verify"]["overall"].items_per_s
-        return summary["rlvr"]["overall"].items_per_s / slow if slow else None
+def speedup(summary: Summary, peer: str = "math-verify", group: str = "overall") -> float | None:
+    """rlvr items/s divided by a peer's items/s over a group of items, when both ran."""
+    if "rlvr" in summary and peer in summary and group in summary["rlvr"] and group in summary[peer]:
+        slow = summary[peer][group].items_per_s
+        return summary["rlvr"][group].items_per_s / slow if slow else None
     return None
+
+
+def _scored(summary: Summary) -> list[str]:
+    """The verifiers whose verdicts the tables compare (the defaults run is timed, not tabulated)."""
+    return [name for name in summary if name != MV_DEFAULTS]
+
+
+def _fn_fp(s: Stats | None) -> tuple[str, str]:
+    if s is None:
+        return "–", "–"
+    fn = f"{_pct(s.fn_rate)} ({s.false_negatives}/{s.positives})" if s.positives else "–"
+    fp = f"{_pct(s.fp_rate)} ({s.false_positives}/{s.negatives})" if s.negatives else "–"
+    return fn, fp
+
+
+def fair_section(summary: Summary, timeout_s: float) -> list[str]:
+    """The comparison on what both verifiers claim to read, and the speed ratio at equal timeouts."""
+    names = _scored(summary)
+    groups = [
+        ("overall", "whole set (hack categories included)"),
+        ("group:values", "value categories (no hack categories)"),
+        ("subset:both-read", "**layouts both claim to read**: final answer in `\\boxed{}` or `$...$`, number words left out"),
+        ("subset:outside", "the rest: `<answer>` tags, `####`, bare text, `\\fbox`, number words"),
+    ]
+    lines = ["## Fair comparison", "",
+             "Math-Verify reads LaTeX inside a LaTeX environment and plain expressions; it does not claim `<answer>` tags, "
+             "`####` lines, bare text after an answer phrase or `\\fbox`, and it does not read number words by design. "
+             "The whole-set rates charge those to it; the subset below holds only items both verifiers claim to read.", "",
+             "| items | n (pos/neg) | " + " | ".join(f"{n} FN | {n} FP" for n in names) + " |",
+             "|---|---:|" + "---:|" * (2 * len(names))]
+    for key, label in groups:
+        first = summary[names[0]].get(key)
+        if first is None:
+            continue
+        cells = [cell for name in names for cell in _fn_fp(summary[name].get(key))]
+        lines.append(f"| {label} | {first.n} ({first.positives}/{first.negatives}) | " + " | ".join(cells) + " |")
+    mv = summary.get("math-verify")
+    if mv and mv["overall"].false_negatives:
+        outside = mv.get("subset:outside", Stats()).false_negatives
+        lines += ["", f"Of Math-Verify's {mv['overall'].false_negatives} false negatives, {outside} are outside the subset "
+                  "(layouts it does not claim, or number words)."]
+    lines += ["", "Speed, with Math-Verify's timeouts set to rlvr's "
+              f"({timeout_s:g} s for `parse(parsing_timeout=...)` and `verify(timeout_seconds=...)`):", ""]
+    for label, peer, group in (("equal timeouts, whole set", "math-verify", "overall"),
+                               ("equal timeouts, without the hack categories", "math-verify", "group:values"),
+                               ("equal timeouts, layouts both read", "math-verify", "subset:both-read"),
+                               ("Math-Verify at its default 5 s timeouts, whole set", MV_DEFAULTS, "overall")):
+        ratio = speedup(summary, peer, group)
+        if ratio is not None:
+            lines.append(f"- rlvr / Math-Verify items/s, {label}: **{ratio:.1f}x**")
+    return lines + [""]
+
+
+def layout_section(summary: Summary) -> list[str]:
+    """Rates by where the final answer sits, marking the layouts Math-Verify claims to read."""
+    names = _scored(summary)
+    keys = [k for k in LAYOUTS if f"layout:{k}" in summary[names[0]]]
+    if not keys:
+        return []
+    lines = ["## By layout of the final answer (value categories)", "",
+             "| layout | Math-Verify claims it | pos | neg | " + " | ".join(f"{n} FN | {n} FP" for n in names) + " |",
+             "|---|---|---:|---:|" + "---:|" * (2 * len(names))]
+    for key in keys:
+        first = summary[names[0]][f"layout:{key}"]
+        cells = [cell for name in names for cell in _fn_fp(summary[name][f"layout:{key}"])]
+        lines.append(f"| {LAYOUTS[key]} | {'yes' if key in BOTH_READ else 'no'} | {first.positives} | {first.negatives} | "
+                     + " | ".join(cells) + " |")
+    return lines + [""]
 
 
 def overall_table(summary: Summary, unavailable: dict[str, str]) -> Table:
@@ -139,15 +263,16 @@ def _targets(summary: Summary) -> list[str]:
         f"- rlvr false positives = 0: {s.false_positives} ({met(s.false_positives == 0)})",
     ]
     if ratio is not None:
-        lines.append(f"- rlvr >= 10x Math-Verify items/s: {ratio:.1f}x ({met(ratio >= TARGET_SPEEDUP)})")
+        lines.append(f"- rlvr >= 10x Math-Verify items/s (equal timeouts): {ratio:.1f}x ({met(ratio >= TARGET_SPEEDUP)})")
     else:
         lines.append("- rlvr >= 10x Math-Verify items/s: not measured (both verifiers must run)")
     return lines
 
 
 def results_markdown(summary: Summary, unavailable: dict[str, str], context: dict[str, Any]) -> str:
-    """RESULTS.md: overall table, targets, per-category table."""
-    names = list(summary)
+    """RESULTS.md: overall table, the fair comparison, targets, tables by layout, category and form."""
+    names = _scored(summary)
+    timeout_s = context.get("timeout_s", 2)
     lines = [
         "# Verifier benchmark results",
         "",
@@ -160,14 +285,17 @@ def results_markdown(summary: Summary, unavailable: dict[str, str], context: dic
         "- a crash or exception counts as a wrong verdict (column `errors`)",
         "- speed: items/s = items / summed per-item latency, one core; on this shared machine absolute figures "
         "move by 2x or more between runs, so read the ratio (both verifiers are timed on the same items, interleaved)",
-        "- Math-Verify is called as its README shows: `verify(parse('$' + gold + '$'), parse(response))`",
+        "- Math-Verify is called as its README shows: `verify(parse('$' + gold + '$'), parse(response))`, with "
+        f"`parsing_timeout={timeout_s}` and `timeout_seconds={timeout_s}` (rlvr's bound) as `math-verify`, and at its "
+        f"own defaults (5 s each) as `{MV_DEFAULTS}`, timed for the speed ratio; its bound applies to each of the "
+        "three calls, so one item can take up to about three times it",
         "",
         "## Overall",
         "",
         "| verifier | items | FN rate | FP rate | accuracy | errors | items/s (1 core) | p50 latency | p99 latency |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name in names:
+    for name in summary:
         s = summary[name]["overall"]
         lines.append(
             f"| {name} | {s.n} | {_pct(s.fn_rate)} ({s.false_negatives}/{s.positives}) | "
@@ -177,27 +305,22 @@ def results_markdown(summary: Summary, unavailable: dict[str, str], context: dic
     for name, why in unavailable.items():
         lines.append(f"| {name} | not run: {why} | | | | | | | |")
     ratio = speedup(summary)
-    lines += ["", f"Speed ratio rlvr / Math-Verify (items/s): **{ratio:.1f}x**" if ratio else "Speed ratio: not measured"]
+    lines += ["", f"Speed ratio rlvr / Math-Verify (items/s, equal timeouts): **{ratio:.1f}x**" if ratio
+              else "Speed ratio: not measured"]
     if ratio:
         p50 = summary["math-verify"]["overall"].latency_ms(50) / max(summary["rlvr"]["overall"].latency_ms(50), 1e-9)
         lines.append(f"(median latency ratio Math-Verify / rlvr: {p50:.1f}x)")
-        values = [summary[n].get("group:values") for n in ("rlvr", "math-verify")]
-        if all(values) and values[1].items_per_s:
-            lines.append(f"(items/s ratio without the hack categories, whose evaluation bombs can cost a verifier its "
-                         f"whole timeout: {values[0].items_per_s / values[1].items_per_s:.1f}x)")
-    for name in names:
-        forms = sorted(((k[6:], summary[name][k]) for k in summary[name] if k.startswith("style:")),
-                       key=lambda kv: -(kv[1].fn_rate or 0))
-        missed = [f"{form} {_pct(s.fn_rate)}" for form, s in forms[:3] if s.false_negatives]
-        if missed:
-            lines.append(f"\n{name} misses right answers most in these final-answer forms: {', '.join(missed)}.")
     lines.append("")
+    if "rlvr" in summary and "math-verify" in summary:
+        lines += fair_section(summary, timeout_s)
     lines += ["## Targets", "", *_targets(summary), ""]
+    lines += layout_section(summary)
     lines += ["## By category", "", "FN = false-negative rate (positives judged wrong), FP = false-positive rate "
-              "(negatives judged right); counts in parentheses.", ""]
+              "(negatives judged right); counts in parentheses. "
+              + " ".join(f"`{c}`: {why}." for c, why in LABELLING_CHOICES.items()), ""]
     header = "| category | pos | neg | " + " | ".join(f"{n} FN | {n} FP | {n} acc" for n in names) + " |"
     lines += [header, "|---|---:|---:|" + "---:|" * (3 * len(names))]
-    categories = [c for c in summary[names[0]] if c != "overall" and not c.startswith(("style:", "group:"))]
+    categories = [c for c in summary[names[0]] if c != "overall" and not c.startswith(("style:", "group:", "layout:", "subset:"))]
     for category in categories:
         first = summary[names[0]][category]
         cells = []
@@ -205,20 +328,23 @@ def results_markdown(summary: Summary, unavailable: dict[str, str], context: dic
             s = summary[name][category]
             cells += [f"{_pct(s.fn_rate)} ({s.false_negatives})" if s.positives else "–",
                       f"{_pct(s.fp_rate)} ({s.false_positives})" if s.negatives else "–", _pct(s.accuracy)]
-        lines.append(f"| {category} | {first.positives} | {first.negatives} | " + " | ".join(cells) + " |")
+        label = f"{category} (labelling choice)" if category in LABELLING_CHOICES else category
+        lines.append(f"| {label} | {first.positives} | {first.negatives} | " + " | ".join(cells) + " |")
     styles = [k for k in summary[names[0]] if k.startswith("style:")]
     if styles:
         lines += ["", "## By final-answer form (non-hack categories)", "",
-                  "| form | pos | neg | " + " | ".join(f"{n} FN | {n} FP" for n in names) + " |",
-                  "|---|---:|---:|" + "---:|" * (2 * len(names))]
+                  "| form | Math-Verify claims it | pos | neg | " + " | ".join(f"{n} FN | {n} FP" for n in names) + " |",
+                  "|---|---|---:|---:|" + "---:|" * (2 * len(names))]
         for key in styles:
             first = summary[names[0]][key]
             cells = []
             for name in names:
                 s = summary[name][key]
                 cells += [f"{s.false_negatives} ({_pct(s.fn_rate)})", f"{s.false_positives}"]
-            lines.append(f"| {key[6:]} | {first.positives} | {first.negatives} | " + " | ".join(cells) + " |")
-    lines += ["", "Per-item failures of rlvr: `failures.md`. Charts: `accuracy.png` (by category), `latency.png`.", ""]
+            lines.append(f"| {key[6:]} | {STYLE_CLAIMED.get(key[6:], '?')} | {first.positives} | {first.negatives} | "
+                         + " | ".join(cells) + " |")
+    lines += ["", "Per-item failures of rlvr: `failures.md`. Charts: `accuracy.png` (by category), `latency.png`. "
+              "Math-Verify's own regression cases through rlvr: `peer_suite.md`.", ""]
     return "\n".join(lines)
 
 
@@ -282,8 +408,8 @@ def plot_accuracy(summary: Summary, path: Path) -> bool:
         import matplotlib.pyplot as plt
     except ImportError:
         return False
-    names = list(summary)
-    categories = [c for c in summary[names[0]] if c != "overall" and not c.startswith(("style:", "group:"))]
+    names = _scored(summary)
+    categories = [c for c in summary[names[0]] if c != "overall" and not c.startswith(("style:", "group:", "layout:", "subset:"))]
     height = 0.8 / len(names)
     fig, ax = plt.subplots(figsize=(9, 0.32 * len(categories) + 1.5))
     positions = np.arange(len(categories))

@@ -5,7 +5,8 @@
     python benchmarks/verifier/run.py --only rlvr --category fraction
 
 Both verifiers see the same items in one process, one item at a time, alternating
-which goes first, after a warm-up; the process is pinned to one core. A crash or
+which goes first, after a warm-up; the process is pinned to one core. Math-Verify runs
+with rlvr's 2 s timeout, and once more at its own defaults, timed only. A crash or
 exception counts as a wrong verdict and is counted separately. Exit code is 0 even
 when targets are missed: this script reports, it does not gate.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import sys
@@ -34,6 +36,8 @@ import report  # noqa: E402
 LABELLED = HERE / "labelled.jsonl"
 WARMUP_ITEMS = 20
 TIMEOUT_S = 2.0
+# Math-Verify's timeouts are whole seconds (signal.alarm); the same bound as rlvr's.
+MATH_VERIFY_TIMEOUT_S = math.ceil(TIMEOUT_S)
 # A pipe or log file gets a fixed width so the summary table is not squeezed to 80 columns.
 console = Console() if sys.stdout.isatty() else Console(width=120)
 
@@ -84,21 +88,33 @@ def rlvr_verifier() -> Verifier | str:
     return Verifier("rlvr", call)
 
 
-def math_verify_verifier() -> Verifier | str:
-    """Math-Verify called as its README shows: `verify(parse(gold), parse(answer))`, gold first."""
+def math_verify_verifier(timeout_s: int | None = MATH_VERIFY_TIMEOUT_S, name: str = "math-verify") -> Verifier | str:
+    """Math-Verify called as its README shows: `verify(parse(gold), parse(answer))`, gold first.
+
+    `timeout_s` goes to `parse(parsing_timeout=...)` and `verify(timeout_seconds=...)` (both
+    `signal.alarm`, whole seconds); None keeps Math-Verify's own defaults (5 s each in 0.9).
+    Each of the three calls gets the bound, so one item can take up to about three times it.
+    """
     try:
         from math_verify import parse, verify
     except ImportError as exc:
         return f"math-verify is not installed ({exc}); pip install -e '.[bench]'"
+    parse_kwargs = {} if timeout_s is None else {"parsing_timeout": timeout_s}
+    verify_kwargs = {} if timeout_s is None else {"timeout_seconds": timeout_s}
 
     def call(response: str, gold: str) -> tuple[bool, str | None, str | None, str | None]:
         # The README wraps LaTeX golds in $...$ so they go through the LaTeX extractor.
-        parsed_gold = parse(f"${gold}$")
-        parsed_answer = parse(response)
+        parsed_gold = parse(f"${gold}$", **parse_kwargs)
+        parsed_answer = parse(response, **parse_kwargs)
         extracted = str(parsed_answer[-1]) if parsed_answer else None
-        return verify(parsed_gold, parsed_answer), extracted, None, None
+        return verify(parsed_gold, parsed_answer, **verify_kwargs), extracted, None, None
 
-    return Verifier("math-verify", call)
+    return Verifier(name, call)
+
+
+def math_verify_defaults() -> Verifier | str:
+    """Math-Verify at its own default timeouts, for the speed ratio as it is usually run."""
+    return math_verify_verifier(None, report.MV_DEFAULTS)
 
 
 def load_items(path: Path, category: str | None, limit: int | None) -> list[dict]:
@@ -157,7 +173,9 @@ def main() -> int:
     """Score the verifiers on the labelled set and write the reports."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="score an evenly spread subset of N items")
-    parser.add_argument("--only", choices=["rlvr", "math-verify"], default=None, help="score one verifier")
+    parser.add_argument("--only", choices=["rlvr", "math-verify", report.MV_DEFAULTS], default=None, help="score one verifier")
+    parser.add_argument("--no-defaults-run", action="store_true",
+                        help=f"skip {report.MV_DEFAULTS} (Math-Verify at its own 5 s timeouts, timed for the speed ratio only)")
     parser.add_argument("--category", default=None, help="score one category")
     parser.add_argument("--labelled", type=Path, default=LABELLED)
     parser.add_argument("--write", action="store_true", help="write RESULTS.md/failures.md even for a partial run")
@@ -172,8 +190,9 @@ def main() -> int:
     pinning = pin_to_one_core()
     verifiers: list[Verifier] = []
     unavailable: dict[str, str] = {}
-    for name, factory in (("rlvr", rlvr_verifier), ("math-verify", math_verify_verifier)):
-        if args.only and args.only != name:
+    factories = (("rlvr", rlvr_verifier), ("math-verify", math_verify_verifier), (report.MV_DEFAULTS, math_verify_defaults))
+    for name, factory in factories:
+        if (args.only and args.only != name) or (name == report.MV_DEFAULTS and args.no_defaults_run and args.only != name):
             continue
         loaded = factory()
         if isinstance(loaded, str):

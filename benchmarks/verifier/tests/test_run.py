@@ -99,3 +99,91 @@ def test_end_to_end_on_a_small_set_writes_all_reports(tmp_path: Path, monkeypatc
     assert "Speed ratio rlvr / Math-Verify" in results
     assert (out / "failures.md").exists() and (out / "accuracy.png").stat().st_size > 0
     assert (out / "latency.png").stat().st_size > 0
+
+
+def _item(category: str, response: str, note: str, label: bool = True, id_: str = "x") -> dict:
+    return {"id": id_, "category": category, "label": label, "gold": "5", "response": response, "note": note}
+
+
+@pytest.mark.parametrize(
+    ("response", "note", "expected"),
+    [
+        ("Work.\n\nTherefore, the answer is \\boxed{5}.", "plain; boxed", "boxed"),
+        ("Work.\n\n**Final Answer**\n\\[\n\\boxed{5}\n\\]", "plain; boxed-display", "boxed"),
+        ("Work.\n\nThe final answer is $5$. I hope it is correct.", "plain; final-answer-is", "dollar"),
+        ("Work.\n\nThe answer is: $\\frac{1}{2}$", "plain; answer-is-colon", "dollar"),
+        ("Work.\n\nSo the answer is **$\\frac{1}{2}$**.", "plain; bold", "dollar"),
+        ("Work.\n\n**Final Answer:** $\\sqrt{2}$", "plain; final-colon", "dollar"),
+        ("Work costs $5 and $6.\n\nAnswer: 11", "plain; answer-colon", "bare"),
+        ("Work.\n\nSo the answer is **11**.", "plain; bold", "bare"),
+        ("Work.\n\n#### 11", "plain; hash", "hash"),
+        ("Work.\n\nHence the result is $\\fbox{11}$.", "plain; fbox", "fbox"),
+        ("Work.\n\n<answer>11</answer>", "plain; answer-tag", "answer-tag"),
+        ("<think>\nmaybe 4\n</think>\n<answer>5</answer>", "answer tag after think with a wrong guess", "answer-tag"),
+        ("Work.\n\n<answer>\n\\boxed{5}\n</answer>", "box inside answer tags", "boxed"),
+        ("<think>\n\\boxed{4}\n</think>\n\nTherefore, the answer is \\boxed{5}.", "wrong box inside think, right box after", "boxed"),
+    ],
+)
+def test_layout_reads_where_the_final_answer_sits(response: str, note: str, expected: str) -> None:
+    category = "extraction" if ";" not in note else "integer"
+    assert report.layout(_item(category, response, note)) == expected
+
+
+def test_fair_subset_keeps_layouts_both_read_and_drops_labelling_choices() -> None:
+    boxed = "Therefore, the answer is \\boxed{5}."
+    assert report.in_fair_subset(_item("integer", boxed, "plain; boxed"))
+    assert not report.in_fair_subset(_item("number-word", boxed, "plain; boxed"))
+    assert not report.in_fair_subset(_item("integer", "#### 5", "plain; hash"))
+    assert not report.in_fair_subset(_item("hack-empty", boxed, "empty box", label=False))
+    assert report.layout(_item("hack-empty", boxed, "empty box", label=False)) is None
+
+
+def test_fair_section_reports_the_subset_and_speed_at_equal_timeouts() -> None:
+    items = [
+        _item("integer", "\\boxed{5}", "plain; boxed", id_="in-right"),
+        _item("integer", "\\boxed{6}", "plain; boxed", label=False, id_="in-wrong"),
+        _item("integer", "#### 5", "plain; hash", id_="out-right"),
+        _item("number-word", "\\boxed{\\text{five}}", "plain; boxed", id_="word-right"),
+    ]
+
+    class O:  # an outcome
+        def __init__(self, correct: bool, seconds: float) -> None:
+            self.correct, self.seconds, self.error, self.extracted, self.reason, self.detail = correct, seconds, None, None, None, None
+
+    rlvr = {i["id"]: O(i["label"], 0.001) for i in items}
+    # Math-Verify misses the hash layout and the number word, reads the boxed items right
+    mv = {"in-right": O(True, 0.01), "in-wrong": O(False, 0.01), "out-right": O(False, 0.01), "word-right": O(False, 0.01)}
+    mv_defaults = {k: O(v.correct, 0.02) for k, v in mv.items()}
+    summary = report.summarise(items, {"rlvr": rlvr, "math-verify": mv, report.MV_DEFAULTS: mv_defaults})
+    assert summary["math-verify"]["subset:both-read"].n == 2
+    assert summary["math-verify"]["subset:both-read"].false_negatives == 0
+    assert summary["math-verify"]["subset:outside"].false_negatives == 2
+    text = "\n".join(report.fair_section(summary, 2))
+    assert "| 2 (1/1) | 0.0% (0/1) | 0.0% (0/1) | 0.0% (0/1) | 0.0% (0/1) |" in text
+    assert "Of Math-Verify's 2 false negatives, 2 are outside the subset" in text
+    assert "equal timeouts, whole set: **10.0x**" in text
+    assert "default 5 s timeouts, whole set: **20.0x**" in text
+    context = {"date": "today", "machine": "m", "command": "run.py", "items": 4, "timeout_s": 2}
+    results = report.results_markdown(summary, {}, context)
+    assert "number-word (labelling choice)" in results
+    assert "| `<answer>...</answer>` without a box |" not in results  # no such items here
+    assert "| `#### ...` line | no | 1 | 0 |" in results
+    assert f"{report.MV_DEFAULTS} FN" not in results  # the defaults run is timed, not tabulated
+
+
+def test_math_verify_gets_rlvrs_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    calls: list[tuple[str, dict]] = []
+    fake = types.ModuleType("math_verify")
+    fake.parse = lambda text, **kwargs: calls.append(("parse", kwargs)) or [text]  # type: ignore[attr-defined]
+    fake.verify = lambda gold, answer, **kwargs: calls.append(("verify", kwargs)) or True  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "math_verify", fake)
+    equal = run.math_verify_verifier()
+    assert equal.run("\\boxed{5}", "5").correct
+    assert calls == [("parse", {"parsing_timeout": 2}), ("parse", {"parsing_timeout": 2}), ("verify", {"timeout_seconds": 2})]
+    assert run.MATH_VERIFY_TIMEOUT_S == 2 and run.TIMEOUT_S == 2.0
+    calls.clear()
+    defaults = run.math_verify_defaults()
+    assert defaults.name == report.MV_DEFAULTS and defaults.run("\\boxed{5}", "5").correct
+    assert calls == [("parse", {}), ("parse", {}), ("verify", {})]
