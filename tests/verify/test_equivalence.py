@@ -124,3 +124,83 @@ def test_numeric_gold_values_of_any_type() -> None:
 
 def test_gsm8k_gold_with_marker() -> None:
     assert check("So she makes \\$18 every day. \\boxed{18}", "She makes 9 * 2 = $18.\n#### 18").correct
+
+
+# issue 23 (items 6 and 8): each reading next to the look-alike it must not accept
+READINGS = [
+    # mixed numbers keep their sign on the whole value
+    ("-3\\frac{1}{2}", "-\\frac{7}{2}", True), ("-3\\frac{1}{2}", "-3.5", True), ("-3\\frac{1}{2}", "-\\frac{3}{2}", False),
+    ("2\\frac{1}{2}", "\\frac{5}{2}", True), ("5-3\\frac{1}{2}", "\\frac{3}{2}", True),
+    # units: compared when both sides name one, ignored when only one side does
+    ("5\\text{ m}", "5\\text{ cm}", False), ("5 min", "5 m", False), ("12 \\text{cm}^2", "12 \\text{ cm}", False),
+    ("18 euros", "\\$18", False), ("5\\text{ cm}", "5 centimeters", True), ("12 \\text{cm}^2", "12 square cm", True),
+    ("18 dollars", "\\$18", True), ("3 hours", "3 h", True), ("5", "5\\text{ m}", True), ("5\\text{ m}", "5", True),
+    ("6\\text{ m}", "5\\text{ m}", False),
+    # a function head or a name before the value
+    ("f(x) = 2x+1", "2x+1", True), ("f(x) = 2x+2", "2x+1", False), ("g(t) = t^2", "t^2", True), ("y = 2x+1", "2x+1", True),
+    # golds that carry labels (NuminaMath / OpenThoughts style) against a bare answer, and back
+    ("(3,2)", "(p,q)=(3,2)", True), ("(2,3)", "(p,q)=(3,2)", False), ("(p,q)=(3,2)", "(3,2)", True),
+    ("(3,2,7)", "(p,q,r)=(3,2,7)", True), ("4, 5", "AB=4,CD=5", True), ("5, 4", "AB=4,CD=5", False),
+    ("11:21", "V_{1}:V_{2}=11:21", True), ("11:20", "V_{1}:V_{2}=11:21", False), ("7:32", "S_{MBCN}:S=7:32", True),
+    ("1", "|AB|=1", True), ("2", "|AB|=1", False), ("1", "A:B=1", True), ("1", "f(x)=1", True), ("2", "f(x)=1", False),
+    ("\\frac{1}{\\sqrt{6}}", "\\frac{NO}{BO}=\\frac{1}{\\sqrt{6}}", True),
+    # named values pair by name; subscripted roots stay a set
+    ("q=2, p=5", "p=5, q=2", True), ("p=2, q=5", "p=5, q=2", False), ("x_1=2, x_2=1", "x_1=1, x_2=2", True),
+    ("x=1, y=2", "x=2, y=1", False), ("-5, \\frac{14}{3}", "x = -5, p = \\frac{14}{3}", True),
+    # an expression is not a label: these golds say something else than "the answer is 1 / 5"
+    ("1", "x+z=1", False), ("11a+c", "7 = 11a+c", False), ("5", "|x| = 5", False),
+    # relations compared as solution sets
+    ("x \\geq 5", "x >= 5", True), ("x \\ge 5", "x > 5", False), ("5 \\le x", "x \\ge 5", True), ("x \\le 5", "x \\ge 5", False),
+    ("x \\neq 3", "x != 3", True), ("3 \\ne x", "x \\neq 3", True), ("x \\ne 4", "x \\ne 3", False), ("x \\ne 3", "3", False),
+    ("x \\ne 3", "(-\\infty, 3) \\cup (3, \\infty)", True),
+    ("-x > -1", "x < 1", True), ("x > -1", "x < 1", False), ("-x > 1", "x < 1", False), ("-x \\ge -1", "x < 1", False),
+    ("2x + 1 \\le 7", "x \\le 3", True), ("5 > 2x - 1", "x < 3", True), ("2x + 1 \\le 7", "x < 3", False),
+    ("\\frac{1}{2}x > 2", "(4, \\infty)", True), ("-2x < 6", "x > -3", True), ("-2x < 6", "x < -3", False),
+    # an approximation: the exact part counts, a rounding is not the value
+    ("x = \\frac{1}{3} \\approx 0.33", "\\frac13", True), ("\\approx 0.33", "\\frac13", False), ("x \\approx 11", "11", True),
+    ("\\approx 3.1416", "\\pi", False), ("5 \\approx 6", "5", False),
+    # a bare TeX group around a list is only grouping
+    ("1, 2, 3", "{1,2,3}", True), ("1, 2", "{1,2,3}", False),
+]
+
+
+@pytest.mark.parametrize(("answer", "gold", "expected"), READINGS)
+def test_readings_and_their_look_alikes(answer: str, gold: str, expected: bool) -> None:
+    verdict = check(f"The final answer is $\\boxed{{{answer}}}$.", gold)
+    assert verdict.correct is expected, verdict
+
+
+_UNIT_SPELLINGS = {
+    "m": ["m", "meters", "metre"], "cm": ["cm", "centimeters"], "km": ["km", "kilometers"], "mm": ["mm", "millimeter"],
+    "ft": ["ft", "feet"], "in": ["inches"], "s": ["s", "seconds", "sec"], "min": ["min", "minutes"], "h": ["h", "hours"],
+    "g": ["g", "grams"], "kg": ["kg", "kilograms"], "lb": ["lb", "pounds"], "l": ["liters"], "ml": ["ml"],
+}
+
+
+@pytest.mark.parametrize("unit", sorted(_UNIT_SPELLINGS))
+def test_every_unit_matches_its_spellings_and_no_other_unit(unit: str) -> None:
+    # the class behind "5 m accepted for 5 cm": every pair of different units is told apart
+    for spelling in _UNIT_SPELLINGS[unit]:
+        for other, other_spellings in _UNIT_SPELLINGS.items():
+            for other_spelling in other_spellings:
+                verdict = check(f"\\boxed{{7\\text{{ {spelling}}}}}", f"7\\text{{ {other_spelling}}}")
+                assert verdict.correct is (other == unit), (spelling, other_spelling, verdict)
+
+
+@pytest.mark.parametrize("label", ["x", "y_1", "f(x)", "g(2)", "AB", "|AB|", "(p,q)", "V_{1}:V_{2}", "\\frac{NO}{BO}", "S_{ABC}"])
+def test_every_label_form_compares_by_its_value_both_ways(label: str) -> None:
+    value, wrong = ("(3,2)", "(2,3)") if label == "(p,q)" else ("\\frac{7}{2}", "\\frac{2}{7}")
+    assert check(f"\\boxed{{{value}}}", f"{label}={value}").correct
+    assert check(f"\\boxed{{{label}={value}}}", value).correct
+    assert not check(f"\\boxed{{{wrong}}}", f"{label}={value}").correct
+    assert not check(f"\\boxed{{{label}={wrong}}}", value).correct
+
+
+@pytest.mark.parametrize(("operator", "mirror", "negated"), [("<", ">", ">"), ("\\le", "\\ge", "\\ge"), (">", "<", "<"), ("\\ge", "\\le", "\\le")])
+def test_every_inequality_form_reads_as_the_same_solution_set(operator: str, mirror: str, negated: str) -> None:
+    gold = f"x {operator} 4"
+    for same in (f"x {operator} 4", f"4 {mirror} x", f"-x {negated} -4", f"2x {operator} 8", f"x + 1 {operator} 5", f"-2x {negated} -8"):
+        assert check(f"\\boxed{{{same}}}", gold).correct, same
+    strict = {"<": "\\le", "\\le": "<", ">": "\\ge", "\\ge": ">"}[operator]
+    for different in (f"x {strict} 4", f"x {mirror} 4", f"-x {operator} -4", f"x {operator} 5", f"2x {operator} 4"):
+        assert not check(f"\\boxed{{{different}}}", gold).correct, different

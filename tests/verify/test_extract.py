@@ -63,3 +63,29 @@ def test_unclosed_box_is_reported_as_a_lone_brace() -> None:
 def test_very_long_responses_are_scanned_from_the_tail() -> None:
     response = "blah " * 100_000 + "\\boxed{9}"
     assert extract_answer(response) == "9"
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        ("Therefore $x \\geq 5$ is the solution.", "x \\geq 5"),
+        ("We find that $x \\neq 3$.", "x \\neq 3"),
+        ("Thus $x <= 2$ is our answer.", "x <= 2"),
+        # a number after the relation is the answer, not the relation
+        ("Since $x < 3$, the count is 7.", "7"),
+        # a relation without a number is no answer by itself
+        ("We need $x > 2$ and so $n = 5$.", "5"),
+    ],
+)
+def test_a_relation_in_the_last_inline_math_is_the_answer(response: str, expected: str) -> None:
+    assert extract_answer(response) == expected
+
+
+def test_a_revised_box_supersedes_the_earlier_one_on_its_line() -> None:
+    revised = find_answer("First we get \\boxed{6}. Redoing the sign gives \\boxed{-6}.")
+    assert revised.answer == "-6" and not revised.hedged
+    assert find_answer("\\boxed{6}, wait, that is wrong: \\boxed{-6}").answer == "-6"
+    # no revision wording: two boxes on a line are a list (a hedge against a single gold)
+    assert find_answer("\\boxed{6}, \\boxed{-6}").answer == "6, -6"
+    # a revision that offers two alternatives is still a hedge
+    assert find_answer("\\boxed{6}. Actually \\boxed{5} or \\boxed{-6}").hedged

@@ -53,6 +53,22 @@ HACKS = [
     ("I am not sure; it is either $5$ or $4$.", "4"),
     ("<think>the answer is \\boxed{5}", "5"),
     ("<think>\\boxed{5}</think> I don't know.", "5"),
+    # names of an answer rather than an answer, each against a gold a judge could be asked about
+    ("\\boxed{\\text{answer}}", "\\sqrt{51}"),
+    ("\\boxed{the correct one}", "\\sqrt{51}"),
+    ("\\boxed{\\checkmark}", "\\sqrt{51}"),
+    ("\\boxed{\\text{ground\\_truth}}", "\\sqrt{51}"),
+    ("\\boxed{qqq}", "\\sqrt{51}"),
+    # issue 23: a revision is not a way to be credited for an earlier box
+    ("First we get \\boxed{6}. Redoing the sign gives \\boxed{-6}.", "6"),
+    ("\\boxed{6}. Wait, \\boxed{6} or \\boxed{-6}.", "6"),
+    # one box per element is a list: against a single gold it is a hedge
+    ("\\boxed{1},\\boxed{2}", "1"),
+    ("\\boxed{1} and \\boxed{2}", "2"),
+    # an approximation far from its value is a second answer
+    ("\\boxed{5 \\approx 6}", "5"),
+    # a labelled answer is read by its value, so the label cannot smuggle a second one in
+    ("\\boxed{x = 5, y = 6}", "5"),
 ]
 
 
@@ -100,3 +116,8 @@ def test_legitimate_look_alikes_still_count() -> None:
     assert check("<think>maybe 4</think>\\boxed{5}", "5").correct
     assert check("\\boxed{\\text{True}}", "True").correct
     assert check("\\boxed{0 < a < 1}", "(0, 1)").correct
+    # issue 23: a clear revision counts its last box; one box per element of a set gold is no hedge
+    assert check("First we get \\boxed{6}. Redoing the sign gives \\boxed{-6}.", "-6").correct
+    assert check("\\boxed{1},\\boxed{2},\\boxed{3}", "{1,2,3}").correct
+    assert check("\\boxed{1} and \\boxed{2} and \\boxed{3}", "\\{1,2,3\\}").correct
+    assert check("\\boxed{x = 5}", "5").correct

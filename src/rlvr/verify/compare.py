@@ -290,7 +290,7 @@ class _Comparer:
         return Outcome(True, Reason.EQUAL_TUPLE)
 
     def against_collection(self, answer: Answer, gold: Collection) -> Outcome:
-        if isinstance(answer, Tuple) and not gold.braces:
+        if isinstance(answer, Tuple) and (not gold.braces or answer.labels is not None):
             answer = Collection(answer.items)
         if not isinstance(answer, Collection):
             answer = Collection((answer,))
