@@ -28,6 +28,7 @@ from rich.progress import Progress
 from rlvr.engines.openrlhf_reward import OpenRLHFReward
 from rlvr.serve.checking import CheckRunner
 from rlvr.serve.rewarding import RemoteReward
+from rlvr.serve.rows import RowCache
 from rlvr.serve.settings import ServeSettings
 
 HERE = Path(__file__).resolve().parent
@@ -115,7 +116,8 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}"
     reward = OpenRLHFReward("correct")
     settings = ServeSettings(workers=WORKERS)
-    remote, runner = RemoteReward(settings), CheckRunner(settings.workers, settings.item_deadline)
+    rows = RowCache(int(settings.cache_mb * 2**20), settings.timeout, settings.max_gold_chars, settings.max_problem_chars)
+    remote, runner = RemoteReward(settings, rows), CheckRunner(settings.workers, settings.item_deadline)
     ways = {
         "in-process OpenRLHF reward (peer)": lambda: in_process(reward, batch),
         "rlvr serve, whole batch in one request": lambda: one_request(url, batch),

@@ -40,5 +40,6 @@ def tokenizer_dir(tmp_path_factory: pytest.TempPathFactory, tokenizer: Any) -> P
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     """The default service: `correct` rewards, small limits so the limit tests stay cheap."""
-    with TestClient(create_app("correct", timeout=2.0, workers=4, max_items=16, max_response_chars=5000)) as test_client:
+    with TestClient(create_app("correct", timeout=2.0, workers=4, max_items=16, max_response_chars=5000,
+                                max_problem_chars=5000, max_gold_chars=100)) as test_client:
         yield test_client

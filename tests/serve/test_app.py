@@ -103,7 +103,7 @@ def test_limits_on_items_and_response_length(client: TestClient) -> None:
     assert reply.status_code == 422 and "query 0 is 5001 characters" in reply.json()["detail"]
     problem = {"items": [{"response": "<answer>1</answer>", "problem_json": {"task": "sudoku", "prompt": "x" * 5000}}]}
     reply = client.post("/check", json=problem)
-    assert reply.status_code == 422 and "problem_json of item 0 is" in reply.json()["detail"]
+    assert reply.status_code == 422 and "item 0: problem_json is" in reply.json()["detail"] and "limit is 5000" in reply.json()["detail"]
 
 
 def test_bad_gold_and_bad_problem_name_the_item(client: TestClient) -> None:

@@ -21,6 +21,8 @@ from rlvr.cli import app
         (["--params", "{not json"], "--params is not valid JSON"),
         (["--params", '{"laser": {"alpha": 1}}'], "not among the rewards"),
         (["--workers", "0"], "workers must be a whole number >= 1"),
+        (["--max-body-mb", "0"], "max_body_mb must be a number of MiB"),
+        (["--cache-mb", "-1"], "cache_mb must be a number of MiB"),
         (["--rewards", "laser", "--tokenizer", "/no/such/folder"], "cannot load a tokenizer"),
     ],
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -20,12 +20,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from rlvr import __version__
-from rlvr.engines.scoring import RowChecker, row_checker
+from rlvr.engines.scoring import RowChecker
 from rlvr.rewards.base import RewardError
 from rlvr.tasks.base import TaskError
 from rlvr.verify import VerifyError
 from rlvr.serve.checking import CheckRunner, ItemError, Saturated
+from rlvr.serve.limits import BodyLimit
 from rlvr.serve.rewarding import RemoteReward
+from rlvr.serve.rows import RowCache
 from rlvr.serve.schemas import (
     CheckRequest,
     ErrorResponse,
@@ -34,6 +36,7 @@ from rlvr.serve.schemas import (
     RewardResponse,
     VerdictsResponse,
     VerifyRequest,
+    utf8_text,
 )
 from rlvr.serve.settings import ServeError, ServeSettings
 
@@ -43,8 +46,11 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse, "description": "The request is malformed or breaks a limit; `detail` says what to fix."},
     503: {"model": ErrorResponse, "description": "Every check thread is stuck; restart the server."},
 }
-# At most this many validation problems are spelled out in one 422.
+# At most this many validation problems are spelled out in one 422, each field name cut to
+# a few characters: a reply must stay one short line whatever the request held.
 _MAX_LISTED_ERRORS = 5
+_MAX_NAME_CHARS = 40
+_MAX_DETAIL_CHARS = 1000
 
 
 def create_app(rewards: Any = "correct", *, timeout: float = 2.0, workers: int = 8, **options: Any) -> FastAPI:
@@ -54,12 +60,14 @@ def create_app(rewards: Any = "correct", *, timeout: float = 2.0, workers: int =
              list of `(name, weight)` pairs; see `rlvr rewards list`.
     timeout: seconds allowed to check one response. workers: threads checking in parallel.
     options: the other `ServeSettings` fields: `params`, `max_items`, `max_response_chars`,
-             `n_samples`, `prompts_per_step`, `max_length`, `tokenizer`.
+             `max_gold_chars`, `max_problem_chars`, `max_body_mb`, `cache_mb`, `n_samples`,
+             `prompts_per_step`, `max_length`, `tokenizer`.
     Raises `ServeError` when the configuration cannot work (e.g. a group-based reward
     without `n_samples`).
     """
     settings = ServeSettings(rewards=rewards, timeout=timeout, workers=workers, **options)
-    reward = RemoteReward(settings)
+    rows = RowCache(int(settings.cache_mb * 2**20), settings.timeout, settings.max_gold_chars, settings.max_problem_chars)
+    reward = RemoteReward(settings, rows)
     runner = CheckRunner(settings.workers, settings.item_deadline)
 
     @asynccontextmanager
@@ -76,12 +84,17 @@ def create_app(rewards: Any = "correct", *, timeout: float = 2.0, workers: int =
     app.state.settings = settings
     app.state.reward = reward
     app.state.runner = runner
+    app.state.rows = rows
     _add_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
-    @app.get("/health", response_model=Health, summary="Liveness and configuration")
+    @app.get("/health", response_model=Health, summary="Liveness, load and configuration")
     async def health() -> Health:
+        load = runner.load()
+        # Busy: every thread is checking and checks wait for one, so new work will queue.
+        busy = load.queued > 0 and load.running >= settings.workers
         return Health(
-            status="degraded" if runner.stuck else "ok",
+            status="degraded" if runner.stuck else "busy" if busy else "ok",
             version=__version__,
             rewards=reward.name,
             step=reward.step,
@@ -89,6 +102,12 @@ def create_app(rewards: Any = "correct", *, timeout: float = 2.0, workers: int =
             workers=settings.workers,
             stuck_workers=runner.stuck,
             timed_out_checks=runner.timed_out,
+            running_checks=load.running,
+            queued_checks=load.queued,
+            waiting_requests=load.requests,
+            longest_wait_s=round(load.oldest_queued_s, 3),
+            cached_rows=len(rows),
+            cached_rows_mb=round(rows.bytes / 2**20, 3),
             max_items=settings.max_items,
             max_response_chars=settings.max_response_chars,
             n_samples=settings.n_samples,
@@ -99,7 +118,7 @@ def create_app(rewards: Any = "correct", *, timeout: float = 2.0, workers: int =
         """One verdict per item: is the final answer in `response` equal to `gold`?"""
         responses = [item.response for item in body.items]
         _check_limits(settings, responses, "item", "items")
-        checkers = [_checker(i, settings.timeout, gold=item.gold) for i, item in enumerate(body.items)]
+        checkers = [_checker(i, rows.gold, item.gold) for i, item in enumerate(body.items)]
         verdicts = await runner.verdicts(responses, checkers)
         return {"verdicts": [verdict.to_dict() for verdict in verdicts]}
 
@@ -109,8 +128,7 @@ def create_app(rewards: Any = "correct", *, timeout: float = 2.0, workers: int =
         responses = [item.response for item in body.items]
         _check_limits(settings, responses, "item", "items")
         problems = [_problem_text(item.problem_json) for item in body.items]
-        _check_limits(settings, problems, "problem_json of item", "items")
-        checkers = [_checker(i, settings.timeout, problem_json=problem) for i, problem in enumerate(problems)]
+        checkers = [_checker(i, rows.problem, problem) for i, problem in enumerate(problems)]
         verdicts = await runner.verdicts(responses, checkers)
         return {"verdicts": [verdict.to_dict() for verdict in verdicts]}
 
@@ -142,27 +160,41 @@ def _check_limits(settings: ServeSettings, texts: Sequence[Any], what: str, plur
             )
 
 
-def _checker(index: int, timeout: float, *, gold: Any = None, problem_json: str | None = None) -> RowChecker:
+def _checker(index: int, make: Callable[[Any], RowChecker], row: Any) -> RowChecker:
     try:
-        return row_checker(gold=gold, problem_json=problem_json, timeout=timeout)
+        return make(row)
     except RewardError as err:
         raise ItemError(index, err) from None
 
 
 def _problem_text(problem: str | Mapping[str, Any]) -> str:
-    return problem if isinstance(problem, str) else json.dumps(problem, ensure_ascii=False)
+    if isinstance(problem, str):
+        return problem
+    try:
+        return utf8_text(json.dumps(problem, ensure_ascii=False))
+    except (RecursionError, ValueError) as err:
+        raise ServeError(f"an inline problem_json cannot be written back as JSON ({type(err).__name__})") from None
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_body(_request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg', 'invalid')}" for item in error.errors()]
-        more = len(problems) - _MAX_LISTED_ERRORS
-        detail = "; ".join(problems[:_MAX_LISTED_ERRORS]) + (f"; and {more} more" if more > 0 else "")
-        return JSONResponse(status_code=422, content={"detail": f"invalid request body: {detail}"})
+        # Never the offending input (pydantic's `input`): it may be megabytes long.
+        errors = error.errors()
+        problems = [
+            f"{'.'.join(_short(str(part), _MAX_NAME_CHARS) for part in item.get('loc', ()))}: {item.get('msg', 'invalid')}"
+            for item in errors[:_MAX_LISTED_ERRORS]
+        ]
+        more = len(errors) - _MAX_LISTED_ERRORS
+        detail = "; ".join(problems) + (f"; and {more} more" if more > 0 else "")
+        return _error(422, f"invalid request body: {detail}")
 
     async def bad_request(_request: Request, error: Exception) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"detail": str(error)})
+        return _error(422, str(error))
 
     # The library's input errors all say what to fix; any other exception is a bug (500).
     for error_type in (ServeError, ItemError, RewardError, TaskError, VerifyError):
@@ -170,9 +202,14 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Saturated)
     async def saturated(_request: Request, error: Saturated) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": str(error)})
+        return _error(503, str(error))
 
     @app.exception_handler(Exception)
     async def internal(_request: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error while serving a request")
-        return JSONResponse(status_code=500, content={"detail": f"internal error ({type(error).__name__}); see the server log"})
+        return _error(500, f"internal error ({type(error).__name__}); see the server log")
+
+
+def _error(status: int, detail: str) -> JSONResponse:
+    # One short line whatever the request held (utf8_text: a message may quote request text).
+    return JSONResponse(status_code=status, content={"detail": utf8_text(_short(detail, _MAX_DETAIL_CHARS))})

@@ -1,7 +1,11 @@
-"""Checking many responses in a thread pool without blocking the event loop.
+"""Checking many responses in threads, fairly between requests, without blocking the event loop.
 
 The checks are blocking code (the verifier, task checkers), so they run in threads. The
-verifier bounds its own time, and task checkers are bounded by the response length
+threads take work round-robin from the requests that have some waiting, one check at a
+time: a request of 64 slow items cannot hold every thread while a small request from
+another client waits behind all of them; the small one gets the next free thread.
+
+The verifier bounds its own time, and task checkers are bounded by the response length
 limit; as a backstop, a check still running `item_deadline` seconds after it started is
 answered as a timeout. Its thread cannot be killed, so it is counted as stuck until it
 returns, and the server refuses work once every thread is stuck rather than hang.
@@ -13,8 +17,9 @@ import asyncio
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from rlvr.engines.scoring import RowChecker
 from rlvr.verify.verdict import Reason, Verdict
@@ -38,20 +43,114 @@ class Saturated(RuntimeError):
     """Every check thread is stuck on a check that overran its time bound."""
 
 
+@dataclass(frozen=True)
+class Load:
+    """What the check threads are doing right now."""
+
+    running: int
+    queued: int
+    requests: int
+    oldest_queued_s: float
+
+
+class _Batch:
+    """One request's checks not yet started, in order."""
+
+    def __init__(self, jobs: Sequence[Callable[[], None]]) -> None:
+        self.jobs = deque(jobs)
+        self.since = time.monotonic()
+
+
+class FairPool:
+    """Threads that take one job at a time from each waiting batch in turn (round-robin)."""
+
+    def __init__(self, workers: int, name: str = "rlvr-serve-check") -> None:
+        self.workers = workers
+        self.running = 0
+        self._ring: deque[_Batch] = deque()
+        self._queued = 0
+        self._closed = False
+        self._cond = threading.Condition()
+        for i in range(workers):
+            threading.Thread(target=self._work, name=f"{name}-{i}", daemon=True).start()
+
+    def submit(self, jobs: Sequence[Callable[[], None]]) -> _Batch:
+        """Queue a request's jobs; each must catch its own errors."""
+        batch = _Batch(jobs)
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("the check pool is closed")
+            if batch.jobs:
+                self._ring.append(batch)
+                self._queued += len(batch.jobs)
+                self._cond.notify(min(len(batch.jobs), self.workers))
+        return batch
+
+    def cancel(self, batch: _Batch) -> None:
+        """Drop the jobs of `batch` that have not started."""
+        with self._cond:
+            self._queued -= len(batch.jobs)
+            batch.jobs.clear()
+            if batch in self._ring:
+                self._ring.remove(batch)
+
+    def load(self) -> Load:
+        """Running and queued jobs, batches waiting, and how long the oldest has waited."""
+        with self._cond:
+            oldest = min((batch.since for batch in self._ring), default=None)
+            waited = 0.0 if oldest is None else time.monotonic() - oldest
+            return Load(running=self.running, queued=self._queued, requests=len(self._ring), oldest_queued_s=waited)
+
+    def close(self) -> None:
+        """Stop taking jobs; running ones finish in the background."""
+        with self._cond:
+            self._closed = True
+            for batch in self._ring:
+                batch.jobs.clear()
+            self._ring.clear()
+            self._queued = 0
+            self._cond.notify_all()
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                while not self._ring and not self._closed:
+                    self._cond.wait()
+                if self._closed:
+                    return
+                batch = self._ring.popleft()
+                job = batch.jobs.popleft()
+                if batch.jobs:
+                    # To the back of the ring: every other waiting request gets a thread first.
+                    batch.since = time.monotonic()
+                    self._ring.append(batch)
+                self._queued -= 1
+                self.running += 1
+            try:
+                job()
+            finally:
+                with self._cond:
+                    self.running -= 1
+
+
 class CheckRunner:
-    """A bounded thread pool that turns (response, checker) pairs into verdicts."""
+    """A fair, bounded thread pool that turns (response, checker) pairs into verdicts."""
 
     def __init__(self, workers: int, item_deadline: float) -> None:
         self.workers = workers
         self.item_deadline = item_deadline
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rlvr-serve-check")
+        self._pool = FairPool(workers)
         self._lock = threading.Lock()
         self.stuck = 0
         self.timed_out = 0
 
     def close(self) -> None:
         """Stop accepting checks; running ones finish in the background."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.close()
+
+    def load(self) -> Load:
+        """Checks running and waiting, and the requests they belong to."""
+        return self._pool.load()
 
     async def verdicts(self, responses: Sequence[str], checkers: Sequence[RowChecker]) -> list[Verdict]:
         """One verdict per response, in order; raises `ItemError` for an item that cannot be checked."""
@@ -67,52 +166,65 @@ class CheckRunner:
         loop = asyncio.get_running_loop()
         started: list[float | None] = [None] * len(calls)
         states = [_QUEUED] * len(calls)
+        futures = [loop.create_future() for _ in calls]
 
-        def timed(index: int) -> Verdict:
-            started[index] = time.monotonic()
-            states[index] = _RUNNING
-            try:
-                return calls[index]()
-            finally:
-                with self._lock:
-                    if states[index] == _ABANDONED:
-                        self.stuck -= 1
-                    states[index] = _DONE
+        def job(index: int) -> Callable[[], None]:
+            def run_one() -> None:
+                started[index] = time.monotonic()
+                states[index] = _RUNNING
+                result: Verdict | None = None
+                error: BaseException | None = None
+                try:
+                    result = calls[index]()
+                except BaseException as err:  # noqa: BLE001 - handed to the request, which decides
+                    error = err
+                finally:
+                    with self._lock:
+                        if states[index] == _ABANDONED:
+                            self.stuck -= 1
+                        states[index] = _DONE
+                _deliver(loop, futures[index], result, error)
 
-        futures = {loop.run_in_executor(self._pool, timed, i): i for i in range(len(calls))}
-        for future in futures:
-            future.add_done_callback(_consume)
+            return run_one
+
+        batch = self._pool.submit([job(i) for i in range(len(calls))])
+        index_of = {future: i for i, future in enumerate(futures)}
         results: list[Verdict | None] = [None] * len(calls)
         pending = set(futures)
         try:
             while pending:
                 # Wakes when all are done, or to look for overruns; not per completion, which costs O(n^2) on big batches.
-                done, pending = await asyncio.wait(pending, timeout=self._wait_for(started, pending, futures))
+                done, pending = await asyncio.wait(pending, timeout=self._wait_for(started, pending, index_of))
                 for future in done:
-                    index = futures[future]
+                    index = index_of[future]
                     error = future.exception()
                     if isinstance(error, ValueError):
                         raise ItemError(index, error) from None
                     if error is not None:
                         raise error
                     results[index] = future.result()
-                pending = self._expire(pending, futures, started, states, results)
+                pending = self._expire(pending, index_of, started, states, results)
         finally:
-            for future in pending:
-                future.cancel()
+            # A failed or abandoned request must not leave its checks queued for others to wait behind.
+            self._pool.cancel(batch)
+            for future in futures:
+                if not future.done():
+                    future.cancel()
+                elif not future.cancelled():
+                    future.exception()  # read, so asyncio does not log "exception never retrieved"
         return [verdict for verdict in results if verdict is not None]
 
-    def _wait_for(self, started: list[float | None], pending: set[asyncio.Future], futures: dict[asyncio.Future, int]) -> float:
+    def _wait_for(self, started: list[float | None], pending: set[asyncio.Future], index_of: dict[asyncio.Future, int]) -> float:
         now = time.monotonic()
-        expiries = [started[futures[f]] + self.item_deadline - now for f in pending if started[futures[f]] is not None]
+        expiries = [started[index_of[f]] + self.item_deadline - now for f in pending if started[index_of[f]] is not None]
         return max(0.0, min([_POLL_SECONDS, *expiries]))
 
-    def _expire(self, pending: set[asyncio.Future], futures: dict[asyncio.Future, int], started: list[float | None],
+    def _expire(self, pending: set[asyncio.Future], index_of: dict[asyncio.Future, int], started: list[float | None],
                 states: list[str], results: list[Verdict | None]) -> set[asyncio.Future]:
         now = time.monotonic()
         still = set()
         for future in pending:
-            index = futures[future]
+            index = index_of[future]
             began = started[index]
             with self._lock:
                 overran = began is not None and now - began >= self.item_deadline and states[index] == _RUNNING
@@ -133,7 +245,17 @@ def _bind(check: Callable[[str], Verdict], response: str) -> Callable[[], Verdic
     return lambda: check(response)
 
 
-def _consume(future: asyncio.Future) -> None:
-    # A check abandoned or left behind by a failed request must not log "exception never retrieved".
-    if not future.cancelled():
-        future.exception()
+def _deliver(loop: asyncio.AbstractEventLoop, future: asyncio.Future, result: Verdict | None, error: BaseException | None) -> None:
+    def settle() -> None:
+        # Cancelled when its request failed or gave up on it; nobody reads it then.
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    try:
+        loop.call_soon_threadsafe(settle)
+    except RuntimeError:
+        pass  # the event loop has closed (server shutting down): nobody is waiting

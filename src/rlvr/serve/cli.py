@@ -7,7 +7,16 @@ from typing import Any, NoReturn
 
 import typer
 
-from rlvr.serve.settings import DEFAULT_MAX_ITEMS, DEFAULT_MAX_RESPONSE_CHARS, DEFAULT_TIMEOUT, DEFAULT_WORKERS
+from rlvr.serve.settings import (
+    DEFAULT_CACHE_MB,
+    DEFAULT_MAX_BODY_MB,
+    DEFAULT_MAX_GOLD_CHARS,
+    DEFAULT_MAX_ITEMS,
+    DEFAULT_MAX_PROBLEM_CHARS,
+    DEFAULT_MAX_RESPONSE_CHARS,
+    DEFAULT_TIMEOUT,
+    DEFAULT_WORKERS,
+)
 
 
 def _fail(message: str) -> NoReturn:
@@ -28,6 +37,10 @@ def serve(
     max_length: int | None = typer.Option(None, help="Generation limit in tokens; responses reaching it count as truncated."),
     max_items: int = typer.Option(DEFAULT_MAX_ITEMS, help="Most items or queries per request."),
     max_response_chars: int = typer.Option(DEFAULT_MAX_RESPONSE_CHARS, help="Longest response or query accepted, in characters."),
+    max_gold_chars: int = typer.Option(DEFAULT_MAX_GOLD_CHARS, help="Longest gold answer accepted, in characters."),
+    max_problem_chars: int = typer.Option(DEFAULT_MAX_PROBLEM_CHARS, help="Longest problem_json accepted, in characters."),
+    max_body_mb: float = typer.Option(DEFAULT_MAX_BODY_MB, help="Largest request body in MiB; bigger ones get a 413 unread."),
+    cache_mb: float = typer.Option(DEFAULT_CACHE_MB, help="Memory in MiB for parsed gold answers and problems kept between requests."),
     log_level: str = typer.Option("info", help="uvicorn log level (debug, info, warning, error)."),
 ) -> None:
     """Serve verification, task checks and rewards over HTTP (docs at http://HOST:PORT/docs)."""
@@ -44,7 +57,8 @@ def serve(
         app = create_app(
             rewards, timeout=timeout, workers=workers, params=_params(params), n_samples=n_samples,
             prompts_per_step=prompts_per_step, tokenizer=tokenizer, max_length=max_length,
-            max_items=max_items, max_response_chars=max_response_chars,
+            max_items=max_items, max_response_chars=max_response_chars, max_gold_chars=max_gold_chars,
+            max_problem_chars=max_problem_chars, max_body_mb=max_body_mb, cache_mb=cache_mb,
         )
     except ServeError as err:
         _fail(str(err))

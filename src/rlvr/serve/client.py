@@ -80,7 +80,7 @@ class RlvrClient:
                 if attempt == self.retries:
                     raise ServerUnavailable(f"cannot reach the rlvr server at {self.url} ({err}); start it with `rlvr serve`") from None
                 time.sleep(RETRY_BACKOFF * 2**attempt)
-        if reply.status_code == 422:
+        if reply.status_code in (413, 422):  # the request is too large or malformed: retrying cannot help
             raise ServeError(_detail(reply))
         if reply.status_code != 200:
             raise ServerUnavailable(f"the rlvr server at {self.url} answered {reply.status_code}: {_detail(reply)}")

@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 
 from rlvr.engines.groups import consecutive_groups
-from rlvr.engines.openrlhf_reward import checker_for_label, response_of
+from rlvr.engines.openrlhf_reward import response_of
 from rlvr.engines.pipeline import RewardPipeline, ScoredBatch, TrainingSteps, group_prompt_ids
 from rlvr.rewards.base import RewardError
 from rlvr.serve.checking import CheckRunner, ItemError
+from rlvr.serve.rows import RowCache
 from rlvr.serve.settings import ServeError, ServeSettings
 from rlvr.verify.verdict import Verdict
 
@@ -43,7 +44,7 @@ class RewardResult:
 class RemoteReward:
     """The configured reward of a server; safe to call from concurrent requests."""
 
-    def __init__(self, settings: ServeSettings) -> None:
+    def __init__(self, settings: ServeSettings, rows: RowCache) -> None:
         try:
             self.pipeline = RewardPipeline(settings.rewards, params=settings.params, timeout=settings.timeout)
         except RewardError as err:
@@ -57,6 +58,7 @@ class RemoteReward:
         if self.pipeline.needs_lengths and self.tokenizer is None:
             raise ServeError(f"reward {name!r} needs response lengths in tokens: set tokenizer (--tokenizer) to the policy's local tokenizer folder")
         self.settings = settings
+        self.rows = rows
         self.steps = TrainingSteps(self.pipeline, settings.prompts_per_step * (settings.n_samples or 1)) if settings.prompts_per_step else None
         # Method state (step, LASER-D targets) must see batches one at a time.
         self._lock = threading.Lock()
@@ -79,7 +81,7 @@ class RemoteReward:
         for i, (query, prompt, label) in enumerate(zip(queries, prompts, labels)):
             try:
                 responses.append(response_of(query, prompt))
-                checkers.append(checker_for_label(label, self.settings.timeout))
+                checkers.append(self.rows.label(label))
             except RewardError as err:
                 raise ItemError(i, err) from None
         verdicts = await runner.verdicts(responses, checkers)

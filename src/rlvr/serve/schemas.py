@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
-Gold = StrictStr | StrictInt | StrictFloat
+# JSON may spell a lone UTF-16 surrogate ("\ud83d"); it is not a character, and no UTF-8
+# reply (or tokenizer) can carry it, so it becomes U+FFFD as a UTF-8 decoder would make it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8_text(text: str) -> str:
+    """`text` with every lone UTF-16 surrogate replaced by U+FFFD (JSON pairs are already joined)."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def _utf8_if_text(value: Any) -> Any:
+    return utf8_text(value) if isinstance(value, str) else value
+
+
+Text = Annotated[StrictStr, AfterValidator(utf8_text)]
+# Not Text | ...: a union's errors are labelled by member, and "str" reads better than the validator.
+# NaN and infinities (Python's JSON reader accepts them) are no one's gold answer.
+Gold = Annotated[StrictStr | StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)], AfterValidator(_utf8_if_text)]
 
 
 class _Body(BaseModel):
@@ -15,7 +33,7 @@ class _Body(BaseModel):
 
 
 class VerifyItem(_Body):
-    response: StrictStr = Field(description="The model's full response; its final answer is extracted.")
+    response: Text = Field(description="The model's full response; its final answer is extracted.")
     gold: Gold = Field(description="The reference answer (LaTeX or plain text, or a number).")
 
 
@@ -24,8 +42,8 @@ class VerifyRequest(_Body):
 
 
 class CheckItem(_Body):
-    response: StrictStr = Field(description="The model's full response.")
-    problem_json: StrictStr | dict[str, Any] = Field(
+    response: Text = Field(description="The model's full response.")
+    problem_json: Text | dict[str, Any] = Field(
         description="The problem as written by rlvr.tasks.rows (a JSON string), or the same object inline."
     )
 
@@ -51,8 +69,8 @@ class VerdictsResponse(BaseModel):
 class RewardRequest(BaseModel):
     """OpenRLHF's remote reward-model request (extra keys OpenRLHF may add are ignored)."""
 
-    query: list[StrictStr] = Field(description="Prompt + response, decoded as text, one per sample.")
-    prompts: list[StrictStr] = Field(description="The prompt of each sample (the response is what follows it in the query).")
+    query: list[Text] = Field(description="Prompt + response, decoded as text, one per sample.")
+    prompts: list[Text] = Field(description="The prompt of each sample (the response is what follows it in the query).")
     labels: list[Gold | None] = Field(description="The --label_key column: a gold math answer or rlvr's problem_json.")
 
 
@@ -63,7 +81,7 @@ class RewardResponse(BaseModel):
 
 
 class Health(BaseModel):
-    status: str = Field(description="ok, or degraded when check threads are stuck.")
+    status: str = Field(description="ok; busy when every check thread is in use and checks wait; degraded when check threads are stuck.")
     version: str
     rewards: str
     step: int = Field(description="Training steps completed: responses scored / (prompts_per_step x n_samples).")
@@ -71,6 +89,12 @@ class Health(BaseModel):
     workers: int
     stuck_workers: int
     timed_out_checks: int
+    running_checks: int = Field(description="Checks running now (at most `workers`).")
+    queued_checks: int = Field(description="Checks waiting for a thread.")
+    waiting_requests: int = Field(description="Requests with checks waiting; threads serve them in turn.")
+    longest_wait_s: float = Field(description="Longest time a waiting request has gone without a thread, in seconds.")
+    cached_rows: int = Field(description="Parsed gold answers and problems kept for reuse.")
+    cached_rows_mb: float = Field(description="Their estimated size in MiB (bounded by cache_mb).")
     max_items: int
     max_response_chars: int
     n_samples: int | None

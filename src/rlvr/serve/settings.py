@@ -10,6 +10,17 @@ DEFAULT_TIMEOUT = 2.0
 DEFAULT_WORKERS = 8
 DEFAULT_MAX_ITEMS = 4096
 DEFAULT_MAX_RESPONSE_CHARS = 200_000
+# The verifier refuses longer golds anyway; rlvr's task problems are under 5,000 characters.
+DEFAULT_MAX_GOLD_CHARS = 2_000
+DEFAULT_MAX_PROBLEM_CHARS = 100_000
+# 4,096 responses of ~8,000 characters fit with room for JSON escapes.
+DEFAULT_MAX_BODY_MB = 64
+# Parsed rows (gold answers, task problems) kept for reuse, by approximate size.
+DEFAULT_CACHE_MB = 64
+# Open connections beyond this evict idle ones; uvicorn answers 503 to requests beyond it.
+DEFAULT_MAX_CONNECTIONS = 1000
+# Seconds a connection may stay open without a request in progress.
+DEFAULT_KEEP_ALIVE = 5.0
 # A checker past its own bound by this much is given up on (its thread cannot be killed).
 DEADLINE_GRACE = 5.0
 
@@ -28,6 +39,10 @@ class ServeSettings:
     workers:            threads checking responses in parallel.
     max_items:          most items (or queries) one request may carry.
     max_response_chars: longest response (or query) accepted, in characters.
+    max_gold_chars:     longest gold answer accepted, in characters.
+    max_problem_chars:  longest problem_json accepted, in characters.
+    max_body_mb:        largest request body, in MiB; bigger ones get a 413 before they are read.
+    cache_mb:           memory, in MiB (approximate), for parsed rows kept between requests.
     n_samples:          responses per prompt, in consecutive groups (group-based rewards).
     prompts_per_step:   prompts per training step (stateful rewards count steps with it).
     max_length:         generation limit in tokens; responses reaching it count as truncated.
@@ -40,6 +55,10 @@ class ServeSettings:
     workers: int = DEFAULT_WORKERS
     max_items: int = DEFAULT_MAX_ITEMS
     max_response_chars: int = DEFAULT_MAX_RESPONSE_CHARS
+    max_gold_chars: int = DEFAULT_MAX_GOLD_CHARS
+    max_problem_chars: int = DEFAULT_MAX_PROBLEM_CHARS
+    max_body_mb: float = DEFAULT_MAX_BODY_MB
+    cache_mb: float = DEFAULT_CACHE_MB
     n_samples: int | None = None
     prompts_per_step: int | None = None
     max_length: int | None = None
@@ -51,6 +70,10 @@ class ServeSettings:
         _positive("workers", self.workers)
         _positive("max_items", self.max_items)
         _positive("max_response_chars", self.max_response_chars)
+        _positive("max_gold_chars", self.max_gold_chars)
+        _positive("max_problem_chars", self.max_problem_chars)
+        _megabytes("max_body_mb", self.max_body_mb, minimum=1 / 1024)
+        _megabytes("cache_mb", self.cache_mb, minimum=0)
         for name in ("n_samples", "prompts_per_step", "max_length"):
             if getattr(self, name) is not None:
                 _positive(name, getattr(self, name))
@@ -61,6 +84,17 @@ class ServeSettings:
     def item_deadline(self) -> float:
         """Seconds after which a response still being checked is given up on as a timeout."""
         return float(self.timeout) + DEADLINE_GRACE
+
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The request body limit in bytes."""
+        return int(self.max_body_mb * 2**20)
+
+
+def _megabytes(name: str, value: Any, minimum: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not minimum <= value <= 2**20:
+        raise ServeError(f"{name} must be a number of MiB in [{minimum:g}, {2**20}], got {value!r}")
 
 
 def _positive(name: str, value: Any) -> None:

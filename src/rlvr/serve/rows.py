@@ -1,0 +1,119 @@
+"""Checkers for the rows a request names (gold answers, task problems), cached by size.
+
+Trainers send each row many times (G samples a prompt, then again every epoch), so parsed
+rows are kept. The cache is bounded by an estimate of the memory it holds, not by a count
+of entries, and keyed by a digest, so a stream of distinct large problems cannot grow the
+server's memory: the oldest rows are dropped first, and a row too large to be worth
+keeping is parsed per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from rlvr.engines.scoring import RowChecker
+from rlvr.rewards.base import RewardError
+from rlvr.tasks.base import Task, TaskError
+
+# Bytes a cached row costs besides its text: the checker, the dict entry, the digest.
+_ENTRY_OVERHEAD = 600
+# A parsed problem holds its prompt, answer and metadata again, next to the JSON text.
+_PROBLEM_FACTOR = 3
+# One row may take at most this share of the cache, so a few huge rows cannot flush it.
+_MAX_ENTRY_SHARE = 8
+_NO_GOLD = ("dataset row has neither problem_json nor a gold answer; send each item's reference answer "
+            "(OpenRLHF: point --label_key at the answer or problem_json column)")
+
+
+class RowCache:
+    """Row checkers for one server (one timeout), an LRU bounded by `max_bytes` (approximate)."""
+
+    def __init__(self, max_bytes: int, timeout: float, max_gold_chars: int, max_problem_chars: int) -> None:
+        self.max_bytes = max_bytes
+        self.timeout = float(timeout)
+        self.max_gold_chars = max_gold_chars
+        self.max_problem_chars = max_problem_chars
+        self.bytes = 0
+        self._entries: OrderedDict[bytes, tuple[RowChecker, int]] = OrderedDict()
+        self._tasks: dict[str, Task] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def gold(self, gold: str | int | float) -> RowChecker:
+        """The checker of a gold math answer; raises `RewardError` for an empty one."""
+        text = gold if isinstance(gold, str) else str(gold)
+        _within(text, self.max_gold_chars, "the gold answer", "--max-gold-chars")
+        return self._get(b"g", text, len(text), lambda: self._gold_checker(text))
+
+    def problem(self, problem_json: str) -> RowChecker:
+        """The checker of an rlvr task problem; raises `RewardError` naming what is wrong with it."""
+        _within(problem_json, self.max_problem_chars, "problem_json", "--max-problem-chars")
+        return self._get(b"p", problem_json, _PROBLEM_FACTOR * len(problem_json), lambda: self._problem_checker(problem_json))
+
+    def label(self, label: Any) -> RowChecker:
+        """An OpenRLHF label: rlvr's problem_json (a JSON object with a `task`) or a gold answer."""
+        if isinstance(label, str) and label.lstrip().startswith("{") and _names_a_task(label):
+            return self.problem(label)
+        if label is None:
+            raise RewardError(_NO_GOLD)
+        return self.gold(label)
+
+    def _get(self, kind: bytes, text: str, size: int, build: Any) -> RowChecker:
+        key = hashlib.blake2b(kind + text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None:
+                self._entries.move_to_end(key)
+                return hit[0]
+        checker = build()
+        cost = size + _ENTRY_OVERHEAD
+        if cost * _MAX_ENTRY_SHARE > self.max_bytes:
+            return checker
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = (checker, cost)
+                self.bytes += cost
+            while self.bytes > self.max_bytes:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self.bytes -= dropped
+        return checker
+
+    def _gold_checker(self, text: str) -> RowChecker:
+        if not text.strip():
+            raise RewardError(_NO_GOLD)
+        return RowChecker(gold=text, problem=None, timeout=self.timeout)
+
+    def _problem_checker(self, problem_json: str) -> RowChecker:
+        from rlvr.tasks import get as get_task
+        from rlvr.tasks.rows import problem_from_json
+
+        try:
+            problem = problem_from_json(problem_json)
+            family = self._tasks.get(problem.task)
+            if family is None:
+                # Looking a family up scans the families package; only names that exist are kept.
+                family = self._tasks[problem.task] = get_task(problem.task)
+        except (TaskError, TypeError) as err:
+            # TypeError: a `task` that is not a name (a list, an object) cannot be looked up.
+            raise RewardError(f"bad problem_json: {err}") from None
+        return RowChecker(gold=problem.answer, problem=problem, timeout=self.timeout, task=family)
+
+
+def _within(text: str, limit: int, what: str, option: str) -> None:
+    # Says how long, never what: the text may be megabytes, and a reply must not echo it.
+    if len(text) > limit:
+        raise RewardError(f"{what} is {len(text)} characters long; the limit is {limit} (raise {option} if your data needs it)")
+
+
+def _names_a_task(label: str) -> bool:
+    try:
+        data = json.loads(label)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return isinstance(data, dict) and "task" in data
