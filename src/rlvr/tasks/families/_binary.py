@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rlvr.tasks.base import Problem
-from rlvr.tasks.families._csp import Model, Outcome, refine_until_unique
+from rlvr.tasks.families._csp import Model, Outcome, prune_clues, refine_until_unique
 from rlvr.tasks.families._grid import GridTask, read_symbol_cell
 
 
@@ -35,16 +35,23 @@ def random_shading(n: int, percent: int, rng: random.Random) -> list[int]:
 
 
 def reveal_until_unique(n: int, target: list[int], solve: Callable[[list], Outcome], rng: random.Random,
-                        given_percent: int = 0) -> tuple[list, int] | None:
+                        given_percent: int = 0, prune: bool = False) -> tuple[list, int] | None:
     """Reveal (row, column, value) cells of `target` until `solve` finds it alone: (givens, nodes) or None.
 
     `given_percent` of the cells are revealed up front at random; the rest are added one at
-    a time, each ruling out a rival grid the solver found.
+    a time, each ruling out a rival grid the solver found. With `prune`, cells added that way
+    and implied by the others are hidden again, so the givens are the up-front share plus
+    only what uniqueness needs (without it, the up-front share barely changes the total).
     """
     pool = [(i // n, i % n, v) for i, v in enumerate(target)]
     start = rng.sample(pool, len(pool) * given_percent // 100)
-    return refine_until_unique(solve, target, start, pool,
-                               lambda clue, other: other[clue[0] * n + clue[1]] != clue[2], rng)
+    result = refine_until_unique(solve, target, start, pool,
+                                 lambda clue, other: other[clue[0] * n + clue[1]] != clue[2], rng)
+    if result is None or not prune:
+        return result
+    chosen = set(start)
+    givens, nodes = prune_clues(solve, result[0], lambda clue: clue not in chosen, rng)
+    return givens, nodes or result[1]
 
 
 class BinaryGridTask(GridTask):

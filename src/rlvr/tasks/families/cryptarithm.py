@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rlvr.tasks.base import ANSWER_INSTRUCTION, Problem, Task, register
-from rlvr.tasks.families._kit import CachedConfig, fast_sample, invalid, lerp, require, take_answer, valid, violation
+from rlvr.tasks.families._kit import CachedConfig, fast_sample, invalid, require, take_answer, valid, violation
 from rlvr.verify.verdict import Verdict
 
 
@@ -147,8 +147,10 @@ class Cryptarithm(CachedConfig, Task):
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
-        return Config(addends=2 if difficulty <= 6 else 3, min_digits=lerp(difficulty, 2, 4),
-                      max_digits=lerp(difficulty, 3, 5))
+        # One knob grows at every level: the longer addend, then the shorter, then a third word.
+        addends, min_digits, max_digits = ((2, 2, 2), (2, 2, 3), (2, 3, 3), (2, 3, 4), (2, 4, 4), (2, 4, 5),
+                                           (3, 4, 5), (3, 5, 5), (3, 5, 6), (3, 6, 6))[difficulty - 1]
+        return Config(addends=addends, min_digits=min_digits, max_digits=max_digits)
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict[str, Any]]:
         addends, result, answer = _plant(rng, config)

@@ -97,7 +97,8 @@ class DigitRestoration(Task):
     def config_for(self, difficulty: int) -> Config:
         operations = "+" if difficulty <= 2 else "+-" if difficulty <= 4 else "+-*"
         return Config(operations=operations, min_digits=lerp(difficulty, 2, 3), max_digits=lerp(difficulty, 2, 4),
-                      hidden=lerp(difficulty, 2, 7), max_operand_unknowns=lerp(difficulty, 2, 4))
+                      hidden=(2, 3, 3, 4, 4, 5, 6, 6, 7, 8)[difficulty - 1],
+                      max_operand_unknowns=lerp(difficulty, 2, 4))
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict[str, Any]]:
         op = rng.choice(config.operations)

@@ -28,6 +28,7 @@ from rlvr.tasks.families._grid import Grid, answer_block, attempts, format_grid
 class Config:
     size: int
     shaded_percent: int
+    given_percent: int = 0  # cells shown up front, beyond those uniqueness needs
 
 
 @lru_cache(maxsize=None)
@@ -56,7 +57,9 @@ class Kakurasu(BinaryGridTask):
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
-        return Config(size=(4, 4, 5, 5, 6, 6, 7, 7, 8, 8)[difficulty - 1], shaded_percent=50)
+        # The size grows every other level; in between, fewer cells are shown up front.
+        return Config(size=(4, 4, 5, 5, 6, 6, 7, 7, 8, 8)[difficulty - 1], shaded_percent=50,
+                      given_percent=(25, 15, 15, 10, 10, 6, 6, 3, 3, 0)[difficulty - 1])
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size
@@ -67,7 +70,8 @@ class Kakurasu(BinaryGridTask):
             row_sums = [sum((c + 1) * target[r * n + c] for c in range(n)) for r in range(n)]
             col_sums = [sum((r + 1) * target[r * n + c] for r in range(n)) for c in range(n)]
             result = reveal_until_unique(
-                n, target, lambda clues: _model(n, row_sums, col_sums, clues).solve(limit=2, node_limit=5_000), rng)
+                n, target, lambda clues: _model(n, row_sums, col_sums, clues).solve(limit=2, node_limit=5_000), rng,
+                config.given_percent, prune=True)
             if result is not None:
                 break
         givens, nodes = result

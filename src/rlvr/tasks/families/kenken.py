@@ -30,6 +30,7 @@ class Config:
     size: int
     max_cage: int
     regrows: int
+    single_percent: int = 10  # chance that a cage is one cell (a given in all but name)
 
 
 def cage_value(op: str, values: list[int]) -> int | None:
@@ -79,7 +80,8 @@ def _model(n: int, cages: list[dict], givens: list[tuple[int, int, int]]) -> Mod
     return model
 
 
-def _grow_cages(n: int, max_cage: int, target: list[int], rng: random.Random) -> list[dict]:
+def _grow_cages(n: int, max_cage: int, target: list[int], rng: random.Random,
+                single_percent: int = 10) -> list[dict]:
     owner = [[-1] * n for _ in range(n)]
     cages: list[dict] = []
     order = [(r, c) for r in range(n) for c in range(n)]
@@ -87,7 +89,7 @@ def _grow_cages(n: int, max_cage: int, target: list[int], rng: random.Random) ->
     for start in order:
         if owner[start[0]][start[1]] >= 0:
             continue
-        size = 1 if max_cage == 1 or rng.random() < 0.1 else rng.randint(2, max_cage)
+        size = 1 if max_cage == 1 or rng.random() * 100 < single_percent else rng.randint(2, max_cage)
         cells = [start]
         owner[start[0]][start[1]] = len(cages)
         while len(cells) < size:
@@ -119,7 +121,9 @@ class KenKen(LatinGridTask):
 
     def config_for(self, difficulty: int) -> Config:
         size = (3, 4, 4, 5, 5, 6, 6, 6, 7, 7)[difficulty - 1]
-        return Config(size=size, max_cage=(2, 2, 3, 3, 3, 3, 3, 3, 4, 4)[difficulty - 1], regrows=6)
+        # Fewer one-cell cages at every level; size and cage length grow in steps.
+        return Config(size=size, max_cage=(2, 2, 3, 3, 3, 3, 3, 3, 4, 4)[difficulty - 1], regrows=6,
+                      single_percent=(20, 17, 14, 12, 10, 8, 6, 4, 2, 0)[difficulty - 1])
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size
@@ -128,7 +132,7 @@ class KenKen(LatinGridTask):
         target = random_latin(n, rng)
         pool = [(i // n, i % n, v) for i, v in enumerate(target)]
         for attempt in range(config.regrows + 1):
-            cages = _grow_cages(n, config.max_cage, target, rng)
+            cages = _grow_cages(n, config.max_cage, target, rng, config.single_percent)
             allowed = pool if attempt == config.regrows else []
             result = refine_until_unique(lambda clues: _model(n, cages, clues).solve(limit=2, node_limit=3_000),
                                          target, [], allowed,

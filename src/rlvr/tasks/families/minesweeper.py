@@ -56,7 +56,8 @@ class Minesweeper(GridTask):
     def config_for(self, difficulty: int) -> Config:
         side = 4 + (difficulty + 1) // 2  # 5..9
         width = side + (1 if difficulty >= 8 else 0)
-        mines = round(side * width * (0.14 + 0.01 * difficulty))
+        # One more mine where the board keeps its size, so no two levels are the same.
+        mines = (3, 4, 6, 7, 9, 10, 13, 16, 21, 22)[difficulty - 1]
         return Config(height=side, width=width, mines=mines)
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:

@@ -182,8 +182,10 @@ class Nurikabe(GridTask):
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
-        return Config(size=(4, 5, 5, 6, 6, 7, 7, 7, 8, 8)[difficulty - 1],
-                      max_island=(3, 3, 4, 4, 5, 5, 5, 6, 6, 6)[difficulty - 1])
+        # The size and the largest island take turns to grow. Islands stop growing once the sea
+        # has no 2x2 pool left, which rarely lets them pass 6 cells: a larger cap would change nothing.
+        return Config(size=(3, 4, 4, 5, 5, 6, 6, 7, 7, 8)[difficulty - 1],
+                      max_island=(2, 2, 3, 3, 4, 4, 5, 5, 6, 6)[difficulty - 1])
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n, top = config.size, config.max_island

@@ -38,6 +38,7 @@ SIDES = ("top", "bottom", "left", "right")
 class Config:
     size: int
     given_percent: int
+    extra_edge_percent: int = 0  # edge clues shown up front, beyond those uniqueness needs
 
 
 def visible(heights: list[int] | tuple[int, ...]) -> int:
@@ -87,8 +88,11 @@ class Skyscrapers(LatinGridTask):
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
+        # Every level is harder than the last in one knob and easier in none: fewer givens while
+        # the size stays, then fewer edge clues beyond the ones uniqueness needs.
         size = (4, 4, 4, 5, 5, 5, 6, 6, 6, 6)[difficulty - 1]
-        return Config(size=size, given_percent=(25, 15, 10, 10, 5, 5, 5, 0, 0, 0)[difficulty - 1])
+        return Config(size=size, given_percent=(25, 15, 10, 10, 5, 0, 0, 0, 0, 0)[difficulty - 1],
+                      extra_edge_percent=(25, 25, 25, 25, 25, 25, 25, 12, 6, 0)[difficulty - 1])
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size
@@ -99,7 +103,8 @@ class Skyscrapers(LatinGridTask):
             edges = [("seen", side, k, visible([target[i] for i in line_cells(n, side, k)]))
                      for side in SIDES for k in range(n)]
             givens = given_clues(target, n)
-            start = rng.sample(givens, n * n * config.given_percent // 100)
+            start = (rng.sample(givens, n * n * config.given_percent // 100)
+                     + rng.sample(edges, len(edges) * config.extra_edge_percent // 100))
 
             def breaks(clue: tuple, other: list[int]) -> bool:
                 if clue[0] == "given":

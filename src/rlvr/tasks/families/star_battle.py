@@ -67,7 +67,9 @@ class StarBattle(GridTask):
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
-        return Config(size=(5, 5, 6, 6, 7, 7, 8, 8, 9, 9)[difficulty - 1], regrows=2)
+        # The size grows every other level; in between, more regrowths before a star is revealed.
+        return Config(size=(5, 5, 6, 6, 7, 7, 8, 8, 9, 9)[difficulty - 1],
+                      regrows=(0, 1, 1, 2, 2, 3, 3, 4, 4, 5)[difficulty - 1])
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from rlvr.tasks.base import ANSWER_INSTRUCTION, Problem, Task, register
-from rlvr.tasks.families._kit import CachedConfig, check_choice, fast_sample, fast_shuffle, lerp, other_choice, require
+from rlvr.tasks.families._kit import CachedConfig, check_choice, fast_sample, fast_shuffle, other_choice, require
 from rlvr.verify.verdict import Verdict
 
 
@@ -211,7 +211,10 @@ class Syllogisms(CachedConfig, Task):
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
-        return Config(premises=lerp(difficulty, 2, 6), distractors=lerp(difficulty, 0, 2))
+        # The chain and the distractors take turns to grow (distractors stop at their cap, 3).
+        premises, distractors = ((2, 0), (2, 1), (3, 1), (3, 2), (4, 2), (4, 3), (5, 3), (6, 3), (7, 3),
+                                 (8, 3))[difficulty - 1]
+        return Config(premises=premises, distractors=distractors)
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict[str, Any]]:
         chain = config.premises + 1

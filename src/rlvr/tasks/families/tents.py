@@ -76,7 +76,9 @@ class Tents(GridTask):
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
-        return Config(size=(5, 5, 6, 6, 7, 7, 8, 8, 9, 10)[difficulty - 1], tent_percent=16 + difficulty // 3)
+        # The size and the tent density take turns to grow.
+        return Config(size=(5, 5, 6, 6, 7, 7, 8, 8, 9, 10)[difficulty - 1],
+                      tent_percent=(15, 16, 16, 17, 17, 18, 18, 19, 19, 20)[difficulty - 1])
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size
