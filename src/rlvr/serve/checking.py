@@ -1,9 +1,10 @@
 """Checking many responses in threads, fairly between requests, without blocking the event loop.
 
-The checks are blocking code (the verifier, task checkers), so they run in threads. The
-threads take work round-robin from the requests that have some waiting, one check at a
-time: a request of 64 slow items cannot hold every thread while a small request from
-another client waits behind all of them; the small one gets the next free thread.
+The checks are blocking code (the verifier, task checkers), so they run in threads. A
+free thread takes the next check of the waiting request that has the fewest checks
+running (the longest-waiting one among equals): a request of 64 slow items cannot hold
+every thread while a small request from another client waits behind all of them; the
+small one gets the next free thread, and busy requests share the threads evenly.
 
 The verifier bounds its own time, and task checkers are bounded by the response length
 limit; as a backstop, a check still running `item_deadline` seconds after it started is
@@ -54,20 +55,21 @@ class Load:
 
 
 class _Batch:
-    """One request's checks not yet started, in order."""
+    """One request's checks not yet started, in order, and how many of its checks run."""
 
     def __init__(self, jobs: Sequence[Callable[[], None]]) -> None:
         self.jobs = deque(jobs)
+        self.running = 0
         self.since = time.monotonic()
 
 
 class FairPool:
-    """Threads that take one job at a time from each waiting batch in turn (round-robin)."""
+    """Threads that serve waiting batches fairly: fewest running first, then longest waiting."""
 
     def __init__(self, workers: int, name: str = "rlvr-serve-check") -> None:
         self.workers = workers
         self.running = 0
-        self._ring: deque[_Batch] = deque()
+        self._ring: list[_Batch] = []
         self._queued = 0
         self._closed = False
         self._cond = threading.Condition()
@@ -118,12 +120,13 @@ class FairPool:
                     self._cond.wait()
                 if self._closed:
                     return
-                batch = self._ring.popleft()
+                # Few waiting requests (one per client connection), so a scan is cheap.
+                batch = min(self._ring, key=lambda b: (b.running, b.since))
                 job = batch.jobs.popleft()
-                if batch.jobs:
-                    # To the back of the ring: every other waiting request gets a thread first.
-                    batch.since = time.monotonic()
-                    self._ring.append(batch)
+                batch.running += 1
+                batch.since = time.monotonic()
+                if not batch.jobs:
+                    self._ring.remove(batch)
                 self._queued -= 1
                 self.running += 1
             try:
@@ -131,6 +134,7 @@ class FairPool:
             finally:
                 with self._cond:
                     self.running -= 1
+                    batch.running -= 1
 
 
 class CheckRunner:
