@@ -161,6 +161,11 @@ READINGS = [
     ("\\approx 3.1416", "\\pi", False), ("5 \\approx 6", "5", False),
     # a bare TeX group around a list is only grouping
     ("1, 2, 3", "{1,2,3}", True), ("1, 2", "{1,2,3}", False),
+    # semicolons separate whole labelled solutions; a gold's "or" lists its solutions (all are needed)
+    ("(5,2),(7,2)", "p=5,q=2;p=7,q=2", True), ("(5,2),(7,3)", "p=5,q=2;p=7,q=2", False),
+    ("(7,11),(11,7)", "(11,7)or(7,11)", True), ("(7,11)", "(11,7)or(7,11)", False),
+    # a function's value bounded like a variable
+    ("(0,1)", "0<f(x)<1", True), ("[0,1)", "0<f(x)<1", False),
 ]
 
 

@@ -89,3 +89,23 @@ def test_a_revised_box_supersedes_the_earlier_one_on_its_line() -> None:
     assert find_answer("\\boxed{6}, \\boxed{-6}").answer == "6, -6"
     # a revision that offers two alternatives is still a hedge
     assert find_answer("\\boxed{6}. Actually \\boxed{5} or \\boxed{-6}").hedged
+
+
+def test_a_final_answer_sentence_after_the_boxes_is_the_answer() -> None:
+    response = "so $= \\boxed{200}$ and then $= \\boxed{255}$, in all $10,455. Final Answer: The final answer is $10,455$. I hope it is correct."
+    assert extract_answer(response) == "10,455"
+    # an answer phrase before the box does not displace it
+    assert extract_answer("The final answer is $\\boxed{5}$. I hope it is correct.") == "5"
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        ("$$x^2/16 + y^2/12 = 1/4$$", "x^2/16 + y^2/12 = 1/4"),
+        ("$$\\text{The midpoints form a regular hexagon}$$", "\\text{The midpoints form a regular hexagon}"),
+        ("The identity matrix is $ \\begin{pmatrix}1 & 0 \\\\ 0 & 1\\end{pmatrix} $.", "\\begin{pmatrix}1 & 0 \\\\ 0 & 1\\end{pmatrix}"),
+        ("Final Answer: The volume of $ABCDEFGH$ is 120. I hope it is correct.", "120"),
+    ],
+)
+def test_whole_formulas_matrices_and_restated_sentences(response: str, expected: str) -> None:
+    assert extract_answer(response) == expected

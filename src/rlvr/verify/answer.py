@@ -133,7 +133,7 @@ _PLUS_MINUS = re.compile(r"\\pm(?![A-Za-z])|\\mp(?![A-Za-z])")
 _UNEQUAL = re.compile(r"\\ne(?![A-Za-z])|\\neq(?![A-Za-z])|!=|\u2260")
 _APPROX = re.compile(r"\\approx(?![A-Za-z])|\u2248")
 _AND = re.compile(r"\s+and\s+|\s*\\land(?![A-Za-z])\s*", re.IGNORECASE)
-_OR = re.compile(r"\s+or\s+|\\lor(?![A-Za-z])|\\vee(?![A-Za-z])", re.IGNORECASE)
+_OR = re.compile(r"\s+or\s+|(?<=[)\]])\s*or\s*(?=[(\[])|\\lor(?![A-Za-z])|\\vee(?![A-Za-z])", re.IGNORECASE)
 _MATRIX = re.compile(r"\\begin\{([pbvBV]?matrix|array)\}(?:\{[^}]*\})?(.*?)\\end\{\1\}", re.DOTALL)
 
 
@@ -234,6 +234,10 @@ def parse(text: str, *, percent: bool = False, list_context: bool = False) -> An
         items = [part.strip() for part in _AND.split(text) if part.strip()]
         if len(items) > 1:
             return Collection(tuple(_root(item) for item in items[:MAX_ITEMS]))
+    groups = split_top_level(text, ";") if ";" in text and "," in text else [text]
+    if len(groups) > 1 and all(len(split_top_level(group, ",")) > 1 for group in groups):
+        # `p=5,q=2; p=7,q=2`: semicolons separate whole solutions, commas their parts
+        return Collection(tuple(parse(group) for group in groups[:MAX_ITEMS]))
     union_parts = _split_union(text)
     if len(union_parts) > 1:
         intervals = [_as_interval(parse(part)) for part in union_parts]
@@ -416,19 +420,24 @@ def _inequality(text: str) -> Interval | None:
     if len(operators) == 1:
         left, right = pieces
         is_less, closed = less[operators[0]]
-        if is_symbol(left):
+        if _is_variable(left):
             return Interval(infinity_low, _scalar(right), False, closed) if is_less else Interval(_scalar(right), infinity_high, closed, False)
-        if is_symbol(right):
+        if _is_variable(right):
             return Interval(_scalar(left), infinity_high, closed, False) if is_less else Interval(infinity_low, _scalar(left), False, closed)
         return _linear_inequality(left, right, is_less, closed)
     low, variable, high = pieces
     first_less, first_closed = less[operators[0]]
     second_less, second_closed = less[operators[1]]
-    if not is_symbol(variable) or first_less != second_less:
+    if not _is_variable(variable) or first_less != second_less:
         return None
     if first_less:
         return Interval(_scalar(low), _scalar(high), first_closed, second_closed)
     return Interval(_scalar(high), _scalar(low), second_closed, first_closed)
+
+
+def _is_variable(text: str) -> bool:
+    """What an inequality bounds: a variable (`x`) or a function's value (`0 < f(x) < 1`)."""
+    return is_symbol(text) or _FUNCTION_HEAD.match(text.strip()) is not None
 
 
 def _linear_inequality(left: str, right: str, is_less: bool, closed: bool) -> Interval | None:

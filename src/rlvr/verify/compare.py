@@ -144,6 +144,9 @@ class _Comparer:
 
     # dispatch -------------------------------------------------------------------------
     def compare(self, answer: Answer, gold: Answer) -> Outcome:
+        if isinstance(gold, Hedge):
+            # a gold does not hedge: "(11,7) or (7,11)" lists its solutions
+            gold = _parse_list(gold.options)
         if isinstance(answer, Hedge):
             return Outcome(False, Reason.HEDGED, "several alternative answers")
         if isinstance(answer, Unequal) or isinstance(gold, Unequal):
@@ -425,6 +428,12 @@ def _parse_side(text: str) -> Answer:
     from rlvr.verify.answer import parse
 
     return parse(text)
+
+
+def _parse_list(options: tuple[str, ...]) -> Answer:
+    from rlvr.verify.answer import parse
+
+    return parse(", ".join(options), list_context=True)
 
 
 def _last_side(chain: Chain) -> Answer:

@@ -37,6 +37,8 @@ _REVISION = re.compile(
     r"|correct(?:ion|ed|ing)|mistakes?|mistaken|wrong|incorrect|an\s+error|realis\w*|realiz\w*|on\s+second\s+thought)\b",
     re.IGNORECASE,
 )
+_FINAL_PHRASE = re.compile(r"final\s+answer\s*(?:is\s*:?|:|=)|the\s+answer\s+is", re.IGNORECASE)
+_ONLY_MATH = re.compile(r"\$\$[^$]{1,2000}\$\$|\$[^$]{1,2000}\$|\\\[[^$]{1,2000}\\\]")
 _INLINE_MATH = re.compile(r"\$([^$\n]{1,300})\$")
 _RELATION = re.compile(r"\\(?:le|ge|leq|geq|lt|gt|ne|neq|leqslant|geqslant)(?![A-Za-z])|[<>\u2264\u2265\u2260]|!=")
 _NUMBER = re.compile(r"-?\d+(?:[,\d]*\d)?(?:\.\d+)?(?:\s*/\s*\d+)?")
@@ -72,7 +74,7 @@ def find_answer(response: str) -> Extraction:
     tagged = _answer_tag_scope(text)
     scope = text if tagged is None else tagged
     boxed = _boxed(scope)
-    if boxed is not None:
+    if boxed is not None and not _final_phrase_after_boxes(scope):
         answer, hedged = boxed
         return Extraction(answer, "boxed", region, hedged=hedged)
     phrase = _phrase(scope)
@@ -89,7 +91,7 @@ def find_answer(response: str) -> Extraction:
     if bolds:
         return Extraction(_clean_span(bolds[-1]), "bold", region)
     stripped = scope.strip()
-    if len(lines) == 1 and len(stripped) <= 80 and len(stripped.split()) <= 3:
+    if len(lines) == 1 and ((len(stripped) <= 80 and len(stripped.split()) <= 3) or _ONLY_MATH.fullmatch(stripped)):
         return Extraction(_clean_span(stripped), "whole", region)
     for line in reversed(lines):
         numbers = _NUMBER.findall(line)
@@ -104,16 +106,24 @@ def find_answer(response: str) -> Extraction:
 
 
 def _relation_span(line: str) -> str | None:
-    """`Therefore $x \\geq 5$ is the solution.`: the line's last inline math, when it states a relation
-    and no number follows it on the line (the stated solution set, not the last number inside it)."""
+    """`Therefore $x \\geq 5$ is the solution.`: the line's last inline math, when it states a relation (or
+    is a matrix) and no number follows it on the line: the stated answer, not the last number inside it."""
     spans = list(_INLINE_MATH.finditer(line))
     if not spans:
         return None
     last = spans[-1]
     body = last.group(1).strip()
-    if not _RELATION.search(body) or not re.search(r"\d", body) or re.search(r"\d", line[last.end() :]):
+    if not (_RELATION.search(body) or "\\begin{" in body) or not re.search(r"\d", body) or re.search(r"\d", line[last.end() :]):
         return None
     return body
+
+
+def _final_phrase_after_boxes(scope: str) -> bool:
+    """"... \\boxed{255} ... Final Answer: The final answer is $10,455$": a final-answer sentence after the
+    last box states the answer the boxes led to."""
+    boxes = list(_BOX.finditer(scope))
+    phrases = list(_FINAL_PHRASE.finditer(scope, boxes[-1].end())) if boxes else []
+    return bool(phrases) and _phrase(scope) is not None
 
 
 def _strip_trailing_specials(text: str) -> str:
@@ -187,6 +197,11 @@ def _phrase(scope: str) -> str | None:
     if sentence is not None:
         tail = tail[: sentence.start()]
     cleaned = _clean_span(tail)
+    # "The final answer is The volume of $V$ is 120": a restated sentence ends in its value
+    if len(cleaned.split()) > 3 and "$" in cleaned:
+        sentence_value = re.search(r"\sis\s+([^\s].{0,200})$", cleaned)
+        if sentence_value is not None and " is " not in sentence_value.group(1):
+            cleaned = _clean_span(sentence_value.group(1))
     return cleaned if cleaned else None
 
 
