@@ -6,9 +6,12 @@ Each sub-module imports its heavy dependencies inside the commands, so
 
 from __future__ import annotations
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from rlvr import __version__
+from rlvr.cli_support import interrupted
 from rlvr.evaluate import cli as evaluate_cli
 from rlvr.rewards import cli as rewards_cli
 from rlvr.serve import cli as serve_cli
@@ -16,8 +19,21 @@ from rlvr.tasks import cli as tasks_cli
 from rlvr.train import cli as train_cli
 from rlvr.verify import cli as verify_cli
 
+
+
+class Commands(TyperGroup):
+    """The command group: Ctrl-C anywhere in a command ends it with one line and exit code 130."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            interrupted()
+
+
 app = typer.Typer(
     name="rlvr",
+    cls=Commands,
     help="Reinforcement learning from verifiable rewards: verify answers, make tasks, shape rewards, train.",
     no_args_is_help=True,
     add_completion=False,

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import typer
 
+from rlvr.cli_support import fail, note, progress
 from rlvr.evaluate.runner import HELDOUT_SEED, heldout_problems
+
+if TYPE_CHECKING:
+    from rlvr.evaluate.runner import EvalResult
 
 
 def _split(text: str) -> list[str]:
@@ -46,37 +51,50 @@ def evaluate(
     json_out: str = typer.Option(None, "--json", help="Also write the result, every response included, to this JSON file."),
 ) -> None:
     """Evaluate a model on verifiable tasks: accuracy, pass@k, response tokens, format rate."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rlvr.atomic import AtomicFile, OutputError
 
-    from rlvr.evaluate.model_eval import evaluate_model
-    from rlvr.evaluate.report import show, write_json
-    from rlvr.evaluate.sampling import SamplingParams
-
-    console = Console(stderr=True)
+    target = None
     try:
         task_names = _split(tasks)
         levels = parse_difficulties(difficulty)
-        temp = temperature if temperature is not None else (0.0 if samples == 1 else 0.7)
-        params = SamplingParams(max_tokens=max_tokens, temperature=temp, top_p=top_p, seed=seed)
-        problems = heldout_problems(task_names, n, levels, seed)
-        found = Counter((p.task, p.difficulty) for p in problems)
-        for name in task_names:
-            for level in levels:
-                if found[name, level] < n:
-                    console.print(f"{name} difficulty {level} has {found[name, level]} distinct problems; "
-                                  "evaluating all of them")
-        total = len(problems) * samples
-        with Progress(TextColumn("sampling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      TimeRemainingColumn(), console=console, transient=True) as bar:
-            job = bar.add_task("sampling", total=total)
-            result = evaluate_model(model, task_names, n, samples=samples, difficulties=levels, params=params,
-                                    seed=seed, system_prompt=system_prompt, backend=backend, batch_size=batch_size,
-                                    progress=lambda done: bar.advance(job, done), problems=problems)
+        # Opened before sampling, so a bad --json path fails at once instead of after the
+        # whole evaluation; the file is renamed into place only once it is complete.
+        target = AtomicFile(json_out) if json_out else None
+        result = _run(model, task_names, n, samples, levels, max_tokens, temperature, top_p, seed,
+                      system_prompt, batch_size, backend)
+        from rlvr.evaluate.report import show, write_json
+
+        show(result)
+        if target is not None:
+            try:
+                write_json(result, target.temp)
+            except OSError as err:
+                raise OutputError(f"cannot write {target.path}: {err.strerror or err}") from None
+            note(f"wrote {target.commit()}")
     except ValueError as err:
-        console.print(f"[red]error:[/red] {err}")
-        raise typer.Exit(2) from None
-    show(result)
-    if json_out:
-        path = write_json(result, json_out)
-        console.print(f"wrote {path}")
+        fail(err)
+    except ImportError as err:
+        fail(f"rlvr eval needs {err.name or 'a module'} ({err}): pip install 'rlvr[train]'")
+    finally:
+        if target is not None and not target.done:
+            target.discard()
+
+
+def _run(model: str, task_names: list[str], n: int, samples: int, levels: list[int], max_tokens: int,
+         temperature: float | None, top_p: float, seed: int, system_prompt: str | None, batch_size: int,
+         backend: str) -> "EvalResult":
+    from rlvr.evaluate.model_eval import evaluate_model
+    from rlvr.evaluate.sampling import SamplingParams
+
+    temp = temperature if temperature is not None else (0.0 if samples == 1 else 0.7)
+    params = SamplingParams(max_tokens=max_tokens, temperature=temp, top_p=top_p, seed=seed)
+    problems = heldout_problems(task_names, n, levels, seed)
+    found = Counter((p.task, p.difficulty) for p in problems)
+    for name in task_names:
+        for level in levels:
+            if found[name, level] < n:
+                note(f"{name} difficulty {level} has {found[name, level]} distinct problems; evaluating all of them")
+    with progress("sampling", len(problems) * samples) as advance:
+        return evaluate_model(model, task_names, n, samples=samples, difficulties=levels, params=params,
+                              seed=seed, system_prompt=system_prompt, backend=backend, batch_size=batch_size,
+                              progress=advance, problems=problems)

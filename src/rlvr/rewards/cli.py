@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 
+from rlvr.cli_support import fail
 from rlvr.rewards.base import RewardError, RewardMethod
 
 app = typer.Typer(help="Reward methods: list, plot.", no_args_is_help=True)
@@ -93,6 +94,5 @@ def plot(
         length = max_len or max(suggested_max_len(method) for method in built)
         written = plot_methods(built, out, max_len=length)
     except RewardError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(2) from None
+        fail(err)
     typer.echo(f"wrote {written}")

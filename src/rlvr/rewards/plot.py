@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
+from rlvr.atomic import AtomicFile, OutputError
 from rlvr.rewards.base import RewardError, RewardMethod
 from rlvr.rewards.curves import SYNTHETIC_GROUP, curves
 
@@ -19,15 +20,43 @@ def plot_methods(
     columns: int = 3,
     titles: Sequence[str] | None = None,
 ) -> Path:
-    """One panel per method (reward against response length in tokens), saved as PNG at `out`."""
+    """One panel per method (reward against response length in tokens), saved as PNG at `out`.
+
+    `out` is checked before drawing and appears only when complete (see `rlvr.atomic`);
+    an unwritable path is a `RewardError`.
+    """
     if not methods:
         raise RewardError("name at least one reward method to plot")
     if max_len < 16:
         raise RewardError(f"--max-len must be at least 16 tokens; got {max_len}")
     try:
-        import matplotlib
+        import matplotlib  # noqa: F401 - imported here only to fail early with the extra to install
     except ImportError:
         raise RewardError("plotting needs matplotlib: pip install 'rlvr[plot]'") from None
+    titles = list(titles) if titles is not None else [method.name for method in methods]
+    if len(titles) != len(methods):
+        raise RewardError("give one title per plotted method")
+    try:
+        target = AtomicFile(out)
+    except OutputError as error:
+        raise RewardError(str(error)) from None
+    try:
+        _draw(methods, titles, target.temp, max_len, columns)
+    except OSError as error:
+        target.discard()
+        raise RewardError(f"cannot write {out}: {error.strerror or error}") from None
+    except BaseException:  # Ctrl-C included: no half-written image is left behind
+        target.discard()
+        raise
+    try:
+        return target.commit()
+    except OutputError as error:
+        raise RewardError(str(error)) from None
+
+
+def _draw(methods: Sequence[RewardMethod], titles: list[str], out: Path, max_len: int, columns: int) -> None:
+    import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -35,9 +64,6 @@ def plot_methods(
     rows = -(-len(methods) // columns)
     figure, axes = plt.subplots(rows, columns, figsize=(4.6 * columns, 3.6 * rows), squeeze=False)
     grouped = False
-    titles = list(titles) if titles is not None else [method.name for method in methods]
-    if len(titles) != len(methods):
-        raise RewardError("give one title per plotted method")
     for axis, method, title in zip(axes.flat, methods, titles):
         for line, colour in zip(curves(method, max_len), _COLOURS):
             axis.plot(line.length, line.reward, label=line.label, color=colour, linewidth=2)
@@ -57,8 +83,7 @@ def plot_methods(
     if grouped:
         figure.text(0.01, 0.005, "* group method: " + SYNTHETIC_GROUP, fontsize=7, color="#555555")
     figure.tight_layout(rect=(0, 0.03, 1, 1), h_pad=4.0)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out, dpi=110)
-    plt.close(figure)
-    return out
+    try:
+        figure.savefig(out, dpi=110)
+    finally:
+        plt.close(figure)

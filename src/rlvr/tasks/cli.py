@@ -8,14 +8,19 @@ from typing import NoReturn
 
 import typer
 
+from rlvr.atomic import OutputError
+from rlvr.cli_support import fail, note, track
 from rlvr.tasks.base import TaskError
+from rlvr.verify.verdict import Verdict
 
 app = typer.Typer(help="Verifiable task families: list, show, export, check.", no_args_is_help=True)
 
+# What a family's check raises when a hand-made problem lacks the metadata it reads.
+MALFORMED_PROBLEM = (KeyError, IndexError, TypeError, AttributeError, ValueError)
+
 
 def _fail(err: Exception) -> NoReturn:
-    typer.echo(f"error: {err}", err=True)
-    raise typer.Exit(code=2)
+    fail(err)
 
 
 @app.command("list")
@@ -75,15 +80,16 @@ def export_command(
     n: int = typer.Option(1000, "--n", "-n", help="Total rows; families take turns."),
     output: Path = typer.Option(..., "--output", "-o", help="out.parquet or out.jsonl"),
     fmt: str = typer.Option("verl", "--format", "-f", help="verl, trl or jsonl (plain problems)."),
-    difficulty: int = typer.Option(5, "--difficulty", "-d", help="1 (easiest) to 10."),
+    difficulty: int = typer.Option(
+        None, "--difficulty", "-d",
+        help="1 (easiest) to 10; default 5, and for dataset families (math500, gsm8k, ...) the whole dataset.",
+    ),
     seed: int = typer.Option(0, "--seed", "-s"),
     weights: str = typer.Option("", "--weights", help="Comma-separated weights per task (random mixture)."),
     system_prompt: str = typer.Option("", "--system-prompt", help="Optional system message for chat rows."),
     split: str = typer.Option("train", "--split", help="train or test (recorded in verl rows)."),
 ) -> None:
-    """Write problems as a verl/TRL dataset (parquet) or JSON lines."""
-    from rich.progress import track
-
+    """Write problems as a verl/TRL dataset (parquet) or JSON lines; dataset problems appear once each."""
     from rlvr.tasks.export import export
 
     try:
@@ -95,9 +101,10 @@ def export_command(
         count = export(
             names, n, output, fmt=fmt, difficulty=difficulty, seed=seed, weights=weight_list,
             system_prompt=system_prompt or None, split=split,
-            progress=lambda rows: track(rows, total=n, description=f"export {','.join(names)}"),
+            progress=lambda rows: track(rows, f"export {','.join(names)}", n),
+            warn=lambda message: note(f"warning: {message}"),
         )
-    except TaskError as err:
+    except (TaskError, OutputError) as err:
         _fail(err)
     typer.echo(f"wrote {count} {fmt} rows to {output}")
 
@@ -108,20 +115,43 @@ def check_command(
     name: str = typer.Option("", "--task", help="Family to use when a line does not say."),
 ) -> None:
     """Check responses: one verdict per line as JSON, then the accuracy."""
-    from rlvr.tasks.checking import check_record
-
     if not file.is_file():
         _fail(TaskError(f"no such file: {file}"))
     correct = total = 0
-    with file.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                verdict = check_record(json.loads(line), default_task=name or None)
-            except (TaskError, json.JSONDecodeError) as err:
-                _fail(TaskError(f"{file}:{number}: {err}"))
-            typer.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
-            correct += verdict.correct
-            total += 1
+    try:
+        with file.open("rb") as lines:
+            for number, raw in enumerate(lines, start=1):
+                where = f"{file}:{number}"
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    _fail(TaskError(f"{where}: not UTF-8 text"))
+                if not line.strip():
+                    continue
+                verdict = _check_line(line, name or None, where)
+                typer.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
+                correct += verdict.correct
+                total += 1
+    except OSError as err:
+        _fail(TaskError(f"cannot read {file}: {err.strerror or err}"))
     typer.echo(f"{correct}/{total} correct", err=True)
+
+
+def _check_line(line: str, task: str | None, where: str) -> Verdict:
+    """The verdict for one JSON line; a one-line error naming `where` for anything unusable."""
+    from rlvr.tasks.checking import check_record
+
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        # A last line without its newline is usually a file cut short mid-write.
+        cut = " (the file ends mid-line: is it cut short?)" if not line.endswith("\n") else ""
+        _fail(TaskError(f"{where}: not valid JSON: {err.msg}{cut}"))
+    try:
+        return check_record(record, default_task=task)
+    except TaskError as err:
+        _fail(TaskError(f"{where}: {err}"))
+    except MALFORMED_PROBLEM as err:
+        # A family's check trusts its own problems; one written by hand may lack a field.
+        _fail(TaskError(f"{where}: the problem is incomplete or malformed ({type(err).__name__}: {err}); "
+                        "pass a whole exported row or `rlvr tasks show --json` problem"))

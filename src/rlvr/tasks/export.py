@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from rlvr.tasks.base import Problem, Task, TaskError, get
-from rlvr.tasks.mixture import Mixture
+from rlvr.atomic import AtomicFile, OutputError
+from rlvr.tasks.base import Problem, TaskError, get
 from rlvr.tasks.rows import to_jsonl_row, to_trl_row, to_verl_row
+from rlvr.tasks.streams import dataset_notes, interleave, weighted
 
 FORMATS = ("verl", "trl", "jsonl")
 PARQUET_BATCH = 4096
 FILE_TYPES = {".parquet": "parquet", ".jsonl": "jsonl", ".json": "jsonl"}
-
-
-def interleave(tasks: Sequence[Task], n: int, seed: int, difficulty: int) -> Iterator[Problem]:
-    """`n` problems taking the families in turn: row i is item i // k of family i % k."""
-    for i in range(n):
-        task = tasks[i % len(tasks)]
-        yield task.problem(i // len(tasks), seed=seed, difficulty=difficulty)
 
 
 def to_row(
@@ -45,16 +40,33 @@ def file_type(path: Path) -> str:
 
 
 def write_rows(rows: Iterable[dict[str, Any]], path: Path) -> int:
-    """Write rows to `path` (parquet needs pyarrow: `pip install rlvr[data]`); returns the count."""
+    """Write rows to `path` (parquet needs pyarrow: `pip install rlvr[data]`); returns the count.
+
+    The file appears only when every row is written: the rows go to a temporary file beside
+    `path` that is renamed at the end, so an error or Ctrl-C leaves no truncated dataset.
+    `path` is checked before the first row is made (an unwritable path fails at once).
+    """
     kind = file_type(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if kind == "jsonl":
-        count = 0
-        with path.open("w", encoding="utf-8") as out:
-            for row in rows:
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                count += 1
-        return count
+    with AtomicFile(path) as target:
+        try:
+            count = _write_jsonl(rows, target.temp) if kind == "jsonl" else _write_parquet(rows, target.temp)
+        except OSError as error:
+            raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+        if count == 0:
+            raise TaskError("nothing to write: n must be at least 1")
+    return count
+
+
+def _write_jsonl(rows: Iterable[dict[str, Any]], path: Path) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def _write_parquet(rows: Iterable[dict[str, Any]], path: Path) -> int:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -73,8 +85,6 @@ def write_rows(rows: Iterable[dict[str, Any]], path: Path) -> int:
     finally:
         if writer is not None:
             writer.close()
-    if count == 0:
-        raise TaskError("nothing to write: n must be at least 1")
     return count
 
 
@@ -95,22 +105,29 @@ def export(
     path: str | Path,
     *,
     fmt: str = "verl",
-    difficulty: int = 5,
+    difficulty: int | None = None,
     seed: int = 0,
     weights: Sequence[float] | None = None,
     system_prompt: str | None = None,
     split: str = "train",
-    progress: Any = None,
+    progress: Callable[[Iterable[Problem]], Iterable[Problem]] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> int:
-    """Write `n` problems from `task_names` to `path`; returns the number of rows.
+    """Write up to `n` problems from `task_names` to `path`; returns the number of rows.
 
-    Families take turns (balanced) unless `weights` are given, in which case a seeded
-    `Mixture` draws each row. `progress` wraps the row iterator (e.g. a rich track).
+    Families take turns (balanced) unless `weights` are given, in which case a seeded draw
+    picks each row's family. `difficulty` None means 5 for generated families and the whole
+    dataset for dataset families (math500, gsm8k, ...). A dataset family contributes each of
+    its problems at most once; when it runs out the other families fill its rows, and when
+    all run out fewer than `n` rows are written. Each such shortfall is passed to `warn`
+    (default: `warnings.warn`). `progress` wraps the problem iterator (e.g. a progress bar).
     """
     if fmt not in FORMATS:
         raise TaskError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if not task_names:
         raise TaskError("name at least one task (see `rlvr tasks list`)")
+    if len(set(task_names)) != len(task_names):
+        raise TaskError(f"a family is listed twice: {', '.join(task_names)}")
     if n < 1:
         raise TaskError(f"n must be at least 1, got {n}")
     if split not in ("train", "test"):
@@ -118,14 +135,20 @@ def export(
     out = Path(path)
     file_type(out)
     tasks = [get(name) for name in task_names]
-    for task in tasks:
-        task.resolved_config(difficulty)
     if weights is not None:
-        problems: Iterable[Problem] = Mixture(tasks, weights, seed=seed, difficulty=difficulty).generate(n)
+        streams = weighted(tasks, weights, n, seed=seed, difficulty=difficulty)
     else:
-        problems = interleave(tasks, n, seed, difficulty)
+        streams = interleave(tasks, n, seed=seed, difficulty=difficulty)
+    problems: Iterable[Problem] = streams
     if progress is not None:
         problems = progress(problems)
     categories = {t.name: t.category for t in tasks}
     rows = (to_row(p, i, fmt, categories[p.task], system_prompt, split) for i, p in enumerate(problems))
-    return write_rows(rows, out)
+    count = write_rows(rows, out)
+    for message in dataset_notes(streams, n, count):
+        (warn or _warn)(message)
+    return count
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, stacklevel=3)

@@ -146,6 +146,20 @@ class MathDatasetTask(Task):
                                difficulty=difficulty, metadata={**metadata, "knobs": {"pool": difficulty}, "index": i}))
         return out
 
+    def distinct_problems(self, seed: int = 0, difficulty: int | None = None) -> list[Problem]:
+        """Every problem once, in a seeded order: the pool of `difficulty`, or the whole dataset.
+
+        With a difficulty these are items 0..len(pool)-1 of `problem`'s stream (its first
+        epoch); with None, `all_problems` shuffled by `seed`, each at its own difficulty.
+        This is what an exported dataset should hold; the training stream cycles instead.
+        """
+        if difficulty is not None:
+            size = len(self._pool(self.resolved_config(difficulty)))
+            return [self.problem(index, seed=seed, difficulty=difficulty) for index in range(size)]
+        problems = self.all_problems()
+        item_rng(self.name, seed, 0, -1).shuffle(problems)
+        return problems
+
     def check(self, problem: Problem, response: str) -> Verdict:
         """Math-verify the boxed or tagged final answer against the gold."""
         if not isinstance(response, str):

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib.util
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
+
+from rlvr.cli_support import fail, note
 
 if TYPE_CHECKING:
     from rlvr.train.config import TrainConfig
 
 DEMO_OUTPUT = "runs/demo"
+# What `engine: verl` imports (module -> the extra that installs it), checked before any work.
+VERL_MODULES = {"verl": "verl", "omegaconf": "verl", "hydra": "verl", "pyarrow": "data"}
 
 
-def _fail(message: str) -> None:
-    from rich.console import Console
+def _fail(message: str) -> NoReturn:
+    fail(message)
 
-    Console(stderr=True).print(f"[red]error:[/red] {message}")
-    raise typer.Exit(2)
+
+def _missing_module(err: ImportError, extra: str) -> NoReturn:
+    fail(f"{err.name or 'a module'} is not installed ({err}): pip install 'rlvr[{extra}]'")
+
+
+def _check_verl_installed() -> None:
+    """Raise `ConfigError` naming the first missing module before anything is written."""
+    from rlvr.train.config import ConfigError
+
+    for module, extra in VERL_MODULES.items():
+        if importlib.util.find_spec(module) is None:
+            raise ConfigError(f"engine verl needs {module}, which is not installed: pip install 'rlvr[{extra}]'")
 
 
 def train(
@@ -40,9 +55,14 @@ def train(
         overrides.append(f"budget.minutes={minutes}")
     try:
         recipe = load_config(config, overrides)
+    except ValueError as err:
+        _fail(str(err))
+    try:
         run_recipe(recipe, resume=resume, dry_run=dry_run)
     except ValueError as err:
         _fail(str(err))
+    except ImportError as err:
+        _missing_module(err, "verl" if recipe.engine == "verl" else "train")
 
 
 def run_recipe(recipe: "TrainConfig", resume: bool = False, dry_run: bool = False) -> None:
@@ -51,12 +71,12 @@ def run_recipe(recipe: "TrainConfig", resume: bool = False, dry_run: bool = Fals
 
     from rlvr.train.config import dump_yaml
 
-    console = Console(stderr=True)
     if recipe.engine == "verl":
+        _check_verl_installed()
         from rlvr.train.verl_engine import prepare_verl, run_verl
 
         job = prepare_verl(recipe)
-        console.print(f"wrote {job.train_file}, {job.val_file} and {job.config_file}")
+        note(f"wrote {job.train_file}, {job.val_file} and {job.config_file}")
         typer.echo(job.shell_command())
         if not dry_run:
             raise typer.Exit(run_verl(job))
@@ -66,9 +86,9 @@ def run_recipe(recipe: "TrainConfig", resume: bool = False, dry_run: bool = Fals
         return
     from rlvr.train.trl_engine import train_trl
 
-    result = train_trl(recipe, resume=resume, console=console)
-    console.print(f"stopped after {result.steps} steps ({result.stop_reason}); model in {result.final_model}; "
-                  f"report in {result.output / 'report.md'}")
+    result = train_trl(recipe, resume=resume, console=Console(stderr=True))
+    note(f"stopped after {result.steps} steps ({result.stop_reason}); model in {result.final_model}; "
+         f"report in {result.output / 'report.md'}")
     typer.echo(result.summary_line())
 
 
@@ -83,5 +103,6 @@ def demo(
         result = run_demo(output, minutes)
     except ValueError as err:
         _fail(str(err))
-        return
+    except ImportError as err:
+        _missing_module(err, "train")
     typer.echo(result.summary_line())

@@ -6,20 +6,18 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, TextIO
 
 import typer
+
+from rlvr.atomic import AtomicFile, OutputError
+from rlvr.cli_support import children_stop_on_interrupt, fail, progress
 
 PROGRESS_THRESHOLD = 200
 
 
 class InputError(ValueError):
     """A line of the input file is not a usable {"response", "gold"} object."""
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=2)
 
 
 def read_pairs(stream: TextIO, name: str) -> list[tuple[str, str]]:
@@ -61,27 +59,42 @@ def verify(
         else:
             path = Path(file)
             if not path.is_file():
-                _fail(f"{file}: no such file")
+                fail(f"{file}: no such file")
             with path.open(encoding="utf-8") as stream:
                 pairs = read_pairs(stream, file)
     except InputError as error:
-        _fail(str(error))
+        fail(str(error))
     except UnicodeDecodeError:
-        _fail(f"{file}: not UTF-8 text")
+        fail(f"{'<stdin>' if file == '-' else file}: not UTF-8 text")
     try:
-        verdicts = _run(pairs, workers, timeout)
-    except VerifyError as error:
-        _fail(str(error))
+        # Opened before the checks, so an unwritable -o fails at once; renamed into place
+        # only when every verdict is written, so Ctrl-C or an error leaves no partial file.
+        target = AtomicFile(output) if output is not None else None
+    except OutputError as error:
+        fail(str(error))
+    try:
+        with children_stop_on_interrupt():
+            verdicts = _run(pairs, workers, timeout)
+        _write(verdicts, target)
+    except (VerifyError, OutputError) as error:
+        fail(str(error))
+    finally:
+        if target is not None and not target.done:
+            target.discard()
+    _summary(verdicts)
+
+
+def _write(verdicts: list, target: AtomicFile | None) -> None:  # type: ignore[type-arg]
     lines = "".join(json.dumps(verdict.to_dict(), ensure_ascii=False) + "\n" for verdict in verdicts)
-    if output is None:
+    if target is None:
         sys.stdout.write(lines)
         sys.stdout.flush()
-    else:
-        try:
-            output.write_text(lines, encoding="utf-8")
-        except OSError as error:
-            _fail(f"cannot write {output}: {error.strerror}")
-    _summary(verdicts)
+        return
+    try:
+        target.temp.write_text(lines, encoding="utf-8")
+    except OSError as error:
+        raise OutputError(f"cannot write {target.path}: {error.strerror or error}") from None
+    target.commit()
 
 
 def _run(pairs: list[tuple[str, str]], workers: int, timeout: float) -> list:  # type: ignore[type-arg]
@@ -89,14 +102,8 @@ def _run(pairs: list[tuple[str, str]], workers: int, timeout: float) -> list:  #
 
     if len(pairs) < PROGRESS_THRESHOLD:
         return check_many(pairs, workers=workers, timeout=timeout)
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(
-        TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True
-    ) as progress:
-        task = progress.add_task("verify", total=len(pairs))
-        return check_many(pairs, workers=workers, timeout=timeout, progress=lambda done: progress.advance(task, done))
+    with progress("verifying", len(pairs)) as advance:
+        return check_many(pairs, workers=workers, timeout=timeout, progress=advance)
 
 
 def _summary(verdicts: list) -> None:  # type: ignore[type-arg]
