@@ -121,3 +121,22 @@ def test_legitimate_look_alikes_still_count() -> None:
     assert check("\\boxed{1},\\boxed{2},\\boxed{3}", "{1,2,3}").correct
     assert check("\\boxed{1} and \\boxed{2} and \\boxed{3}", "\\{1,2,3\\}").correct
     assert check("\\boxed{x = 5}", "5").correct
+
+
+_CONNECTORS = [
+    ", ", " and ", " or ", ". Wait, ", ". Actually, ", "; redoing it gives ", " (that was a mistake) ", "\n", "\n\nSo ",
+    " no, ", " or maybe ", ". On second thought ", ", \\quad ", " = ", " \\approx ",
+]
+_VALUES = [("5", "6"), ("\\frac{1}{2}", "\\frac{1}{3}"), ("x+1", "x-1"), ("(1,2)", "(2,1)"), ("\\sqrt{2}", "2\\sqrt{2}"), ("3", "-3")]
+
+
+@pytest.mark.parametrize("connector", _CONNECTORS)
+def test_two_boxes_never_earn_credit_for_both_answers(connector: str) -> None:
+    # the class behind "two boxes as a hedge": whatever joins them (a list, "or", a revision, a
+    # new line, an equals sign), at most one of the two single-valued golds can be met
+    for first, second in _VALUES:
+        response = f"\\boxed{{{first}}}{connector}\\boxed{{{second}}}"
+        credited = [gold for gold in (first, second) if check(response, gold).correct]
+        assert len(credited) <= 1, (response, credited)
+        inline = f"The answer is $\\boxed{{{first}{connector.strip() and ' ' + connector.strip() + ' '}{second}}}$"
+        assert len([gold for gold in (first, second) if check(inline, gold).correct]) <= 1, inline

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Protocol
+from typing import Callable, Iterable, Protocol
 
 from rlvr.verify.answer import (
     Answer,
@@ -115,8 +115,9 @@ class _Comparer:
             return self.read(lambda backend: backend.equal(_text_of(answer), _text_of(gold)))
         return False
 
-    def read(self, decide):  # type: ignore[no-untyped-def]
+    def read(self, decide: Callable[[SymbolicBackend], bool]) -> bool:
         """Run a backend decision; a parser that cannot read a side makes the pair unreadable, not different."""
+        assert self.backend is not None
         try:
             return decide(self.backend)
         except (NeedSymbolic, TooLarge, RecursionError, MemoryError):
@@ -129,7 +130,7 @@ class _Comparer:
         return self.compare(answer, gold).equal
 
     @staticmethod
-    def all_equal(pairs, equal) -> bool:  # type: ignore[no-untyped-def]
+    def all_equal(pairs: Iterable[tuple[Answer, Answer]], equal: Callable[[Answer, Answer], bool]) -> bool:
         """Every pair equal; one pair shown different decides "no" even when another pair is unreadable."""
         unreadable: _Unreadable | None = None
         for answer, gold in pairs:
