@@ -140,6 +140,9 @@ class KenKen(LatinGridTask):
             if result is not None:
                 break
         givens, nodes = result
+        # A one-cell cage states its value, so it is known like a given (never both: refinement
+        # reveals only cells some rival gets wrong, and a one-cell cage is right in every rival).
+        singles = sum(1 for cage in cages if cage["op"] == "=")
         labels = [["?"] * n for _ in range(n)]
         for k, cage in enumerate(cages):
             for r, c in cage["cells"]:
@@ -162,7 +165,7 @@ class KenKen(LatinGridTask):
         )
         answer = format_grid([target[r * n:(r + 1) * n] for r in range(n)])
         metadata = {"size": n, "cages": cages, "givens": [list(g) for g in givens],
-                    "effort": n * n - len(givens) + nodes}
+                    "effort": n * n - len(givens) - singles + nodes}
         return prompt, answer, metadata
 
     def violation(self, problem: Problem, grid: Grid) -> str | None:

@@ -161,7 +161,7 @@ class Norinori(BinaryGridTask):
         )
         answer = format_grid([[SHADED if target[r * n + c] else EMPTY for c in range(n)] for r in range(n)])
         metadata = {"size": n, "regions": [[REGION_LABELS[v] for v in row] for row in regions],
-                    "givens": [[r, c] for r, c, _ in givens], "effort": n * n + nodes}
+                    "givens": [[r, c] for r, c, _ in givens], "effort": n * n - len(givens) + nodes}
         return prompt, answer, metadata
 
     def violation(self, problem: Problem, grid: Grid) -> str | None:

@@ -114,7 +114,7 @@ class StarBattle(GridTask):
         )
         answer = format_grid([[STAR if target[r * n + c] else EMPTY for c in range(n)] for r in range(n)])
         metadata = {"size": n, "regions": board, "givens": [[r, c] for r, c, _ in givens],
-                    "effort": n * n + nodes}
+                    "effort": n * n - len(givens) + nodes}
         return prompt, answer, metadata
 
     def shape(self, problem: Problem) -> tuple[int, int]:
