@@ -209,3 +209,12 @@ def test_every_inequality_form_reads_as_the_same_solution_set(operator: str, mir
     strict = {"<": "\\le", "\\le": "<", ">": "\\ge", "\\ge": ">"}[operator]
     for different in (f"x {strict} 4", f"x {mirror} 4", f"-x {operator} -4", f"x {operator} 5", f"2x {operator} 4"):
         assert not check(f"\\boxed{{{different}}}", gold).correct, different
+
+
+def test_a_matrix_inside_its_own_brackets() -> None:
+    gold = "\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}"
+    assert check("The matrix is $ \\left[\\begin{array}{cc}1 & 2 \\\\3 & 4\\end{array}\\right] $.", gold).correct
+    assert not check("\\boxed{\\left[\\begin{array}{cc}1 & 2 \\\\3 & 5\\end{array}\\right]}", gold).correct
+    # two matrices joined by an operator are not one matrix
+    sum_of_two = "\\boxed{\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} + \\begin{pmatrix}0 & 0 \\\\ 0 & 0\\end{pmatrix}}"
+    assert not check(sum_of_two, "\\begin{pmatrix}1 & 2 \\\\ 3 & 4 \\end{pmatrix} + \\begin{pmatrix}9 & 9 \\\\ 9 & 9\\end{pmatrix}").correct

@@ -207,7 +207,10 @@ def parse(text: str, *, percent: bool = False, list_context: bool = False) -> An
     """
     text = text.strip()
     matrix = _MATRIX.fullmatch(text)
-    if matrix:
+    if matrix is None and text[:1] in "([" and text[-1:] in ")]":
+        # `\left[\begin{array}{cc}...\end{array}\right]`: the brackets are the matrix's own
+        matrix = _MATRIX.fullmatch(text[1:-1].strip())
+    if matrix and "\\end{" not in matrix.group(2):  # not `A + B` read as one matrix
         return _matrix(matrix.group(2))
     if _APPROX.search(text):
         exact = _exact_part(text)
