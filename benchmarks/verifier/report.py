@@ -343,8 +343,8 @@ def results_markdown(summary: Summary, unavailable: dict[str, str], context: dic
                 cells += [f"{s.false_negatives} ({_pct(s.fn_rate)})", f"{s.false_positives}"]
             lines.append(f"| {key[6:]} | {STYLE_CLAIMED.get(key[6:], '?')} | {first.positives} | {first.negatives} | "
                          + " | ".join(cells) + " |")
-    lines += ["", "Per-item failures of rlvr: `failures.md`. Charts: `accuracy.png` (by category), `latency.png`. "
-              "Math-Verify's own regression cases through rlvr: `peer_suite.md`.", ""]
+    lines += ["", "Per-item failures of rlvr: [failures.md](failures.md). Charts: [accuracy.png](accuracy.png) (by category), "
+              "[latency.png](latency.png). Math-Verify's own regression cases through rlvr: [peer_suite.md](peer_suite.md).", ""]
     return "\n".join(lines)
 
 
