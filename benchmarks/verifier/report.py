@@ -343,9 +343,24 @@ def results_markdown(summary: Summary, unavailable: dict[str, str], context: dic
                 cells += [f"{s.false_negatives} ({_pct(s.fn_rate)})", f"{s.false_positives}"]
             lines.append(f"| {key[6:]} | {STYLE_CLAIMED.get(key[6:], '?')} | {first.positives} | {first.negatives} | "
                          + " | ".join(cells) + " |")
+    if context.get("peer_suite"):
+        lines += ["", "## Math-Verify's own regression cases", "",
+                  "From [peer_suite.md](peer_suite.md) (`peer_suite.py`, run separately against a Math-Verify checkout):", "",
+                  context["peer_suite"]]
     lines += ["", "Per-item failures of rlvr: [failures.md](failures.md). Charts: [accuracy.png](accuracy.png) (by category), "
               "[latency.png](latency.png). Math-Verify's own regression cases through rlvr: [peer_suite.md](peer_suite.md).", ""]
     return "\n".join(lines)
+
+
+def peer_suite_summary(path: Path) -> str | None:
+    """The agreement bullets of peer_suite.md (its date line first), or None when there is no such file."""
+    if not path.exists():
+        return None
+    text = path.read_text(encoding="utf-8")
+    date = next((line for line in text.splitlines() if line.startswith("- date:")), None)
+    section = text.split("## Agreement", 1)[1].split("\n## ", 1)[0] if "## Agreement" in text else ""
+    bullets = [line for line in section.splitlines() if line.startswith(("- ", "  ("))]
+    return "\n".join(([date] if date else []) + bullets) or None
 
 
 def _cell(text: str | None, width: int = 80) -> str:

@@ -220,6 +220,8 @@ def main() -> int:
         "machine": f"2 shared cores ({platform.machine()}, Python {platform.python_version()}), {pinning}",
         "command": command.strip(),
         "items": len(items),
+        "timeout_s": MATH_VERIFY_TIMEOUT_S,
+        "peer_suite": report.peer_suite_summary(args.out_dir / "peer_suite.md"),
     }
     out = args.out_dir
     out.mkdir(parents=True, exist_ok=True)

@@ -187,3 +187,16 @@ def test_math_verify_gets_rlvrs_timeout(monkeypatch: pytest.MonkeyPatch) -> None
     defaults = run.math_verify_defaults()
     assert defaults.name == report.MV_DEFAULTS and defaults.run("\\boxed{5}", "5").correct
     assert calls == [("parse", {}), ("parse", {}), ("verify", {})]
+
+
+def test_results_carry_the_peer_suite_summary(tmp_path: Path) -> None:
+    page = tmp_path / "peer_suite.md"
+    assert report.peer_suite_summary(page) is None
+    page.write_text("# t\n\n- date: today; rlvr 0\n- command: x\n\n## Agreement\n\n- rlvr agrees in **9 of 10**\n"
+                    "  (it fails a.py:1)\n\nprose\n\n## Disagreements\n\n- not this\n", encoding="utf-8")
+    summary = report.peer_suite_summary(page)
+    assert summary == "- date: today; rlvr 0\n- rlvr agrees in **9 of 10**\n  (it fails a.py:1)"
+    fast = report.Stats(positives=1, seconds=[0.001])
+    context = {"date": "today", "machine": "m", "command": "run.py", "items": 1, "peer_suite": summary}
+    results = report.results_markdown({"rlvr": {"overall": fast}}, {}, context)
+    assert "## Math-Verify's own regression cases" in results and "**9 of 10**" in results
