@@ -96,6 +96,8 @@ def test_a_final_answer_sentence_after_the_boxes_is_the_answer() -> None:
     assert extract_answer(response) == "10,455"
     # an answer phrase before the box does not displace it
     assert extract_answer("The final answer is $\\boxed{5}$. I hope it is correct.") == "5"
+    # words after the box comment on it
+    assert extract_answer("So \\boxed{42}. I checked it twice: the answer is correct.") == "42"
 
 
 @pytest.mark.parametrize(

@@ -121,6 +121,9 @@ def test_legitimate_look_alikes_still_count() -> None:
     assert check("\\boxed{1},\\boxed{2},\\boxed{3}", "{1,2,3}").correct
     assert check("\\boxed{1} and \\boxed{2} and \\boxed{3}", "\\{1,2,3\\}").correct
     assert check("\\boxed{x = 5}", "5").correct
+    assert check("So \\boxed{42}. I checked it twice: the answer is correct.", "42").correct
+    # a final-answer sentence after the box replaces it: one answer, never both
+    assert not check("So \\boxed{42}. Final Answer: The final answer is $43$.", "42").correct
 
 
 _CONNECTORS = [

@@ -122,8 +122,11 @@ def _final_phrase_after_boxes(scope: str) -> bool:
     """"... \\boxed{255} ... Final Answer: The final answer is $10,455$": a final-answer sentence after the
     last box states the answer the boxes led to."""
     boxes = list(_BOX.finditer(scope))
-    phrases = list(_FINAL_PHRASE.finditer(scope, boxes[-1].end())) if boxes else []
-    return bool(phrases) and _phrase(scope) is not None
+    if not boxes or _FINAL_PHRASE.search(scope, boxes[-1].end()) is None:
+        return False
+    phrase = _phrase(scope)
+    # "\\boxed{42}. I checked: the answer is correct." comments on the box and does not replace it
+    return phrase is not None and re.search(r"[\d\\]", phrase) is not None
 
 
 def _strip_trailing_specials(text: str) -> str:
