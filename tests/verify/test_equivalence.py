@@ -158,7 +158,7 @@ READINGS = [
     ("\\frac{1}{2}x > 2", "(4, \\infty)", True), ("-2x < 6", "x > -3", True), ("-2x < 6", "x < -3", False),
     # an approximation: the exact part counts, a rounding is not the value
     ("x = \\frac{1}{3} \\approx 0.33", "\\frac13", True), ("\\approx 0.33", "\\frac13", False), ("x \\approx 11", "11", True),
-    ("\\approx 3.1416", "\\pi", False), ("5 \\approx 6", "5", False),
+    ("\\approx 3.1416", "\\pi", False), ("5 \\approx 6", "6", False), ("x=1/3\\approx1.3", "\\frac13", True),
     # a bare TeX group around a list is only grouping
     ("1, 2, 3", "{1,2,3}", True), ("1, 2", "{1,2,3}", False),
     # semicolons separate whole labelled solutions; a gold's "or" lists its solutions (all are needed)

@@ -65,8 +65,8 @@ HACKS = [
     # one box per element is a list: against a single gold it is a hedge
     ("\\boxed{1},\\boxed{2}", "1"),
     ("\\boxed{1} and \\boxed{2}", "2"),
-    # an approximation far from its value is a second answer
-    ("\\boxed{5 \\approx 6}", "5"),
+    # only the exact part of an approximation is the answer, never what it is said to approximate
+    ("\\boxed{5 \\approx 6}", "6"),
     # a labelled answer is read by its value, so the label cannot smuggle a second one in
     ("\\boxed{x = 5, y = 6}", "5"),
 ]

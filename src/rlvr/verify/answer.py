@@ -213,10 +213,7 @@ def parse(text: str, *, percent: bool = False, list_context: bool = False) -> An
     if matrix and "\\end{" not in matrix.group(2):  # not `A + B` read as one matrix
         return _matrix(matrix.group(2))
     if _APPROX.search(text):
-        exact = _exact_part(text)
-        if isinstance(exact, Hedge):
-            return exact
-        text = exact
+        text = _exact_part(text)
     if _UNEQUAL.search(text):
         return _unequal(text)
     if "\\in" in text:
@@ -339,23 +336,13 @@ def _list(items: list[str]) -> Answer:
     return Collection(values)
 
 
-def _exact_part(text: str) -> str | Hedge:
+def _exact_part(text: str) -> str:
     """`x = \\frac13 \\approx 0.33` states 1/3, `\\approx 0.52` states 0.52: the part before the first `\\approx`
-    unless that is empty or only a name. The value is then compared exactly, so a rounding is not the value.
-
-    Two plain numbers more than 2% apart (`5 \\approx 6`) are two answers, not a value and its rounding.
+    unless that is empty or only a name. The value is then compared exactly, so a rounding is not the value,
+    and only one part is ever the answer (`5 \\approx 6` answers 5, never 6).
     """
     parts = [part.strip() for part in _APPROX.split(text)]
     if parts[0] and not is_label(parts[0]):
-        values = []
-        for part in parts:
-            try:
-                values.append(parse_number(_equation_sides(part)[-1]))
-            except (NotNumeric, TooLarge):
-                break
-        else:
-            if any(abs(value - values[0]) > abs(values[0]) / 50 for value in values[1:]):
-                return Hedge(tuple(parts))
         return parts[0]
     return next((part for part in parts[1:] if part), text)
 
