@@ -6,7 +6,6 @@ Each sub-module imports its heavy dependencies inside the commands, so
 
 from __future__ import annotations
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -24,7 +23,7 @@ from rlvr.verify import cli as verify_cli
 class Commands(TyperGroup):
     """The command group: Ctrl-C anywhere in a command ends it with one line and exit code 130."""
 
-    def invoke(self, ctx: click.Context) -> object:
+    def invoke(self, ctx: typer.Context) -> object:
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:

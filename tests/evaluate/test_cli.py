@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from rlvr import cli_support
 from rlvr.cli import app
 from rlvr.evaluate.cli import parse_difficulties
 
@@ -51,3 +53,20 @@ def test_eval_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
 
 def test_parse_difficulties() -> None:
     assert parse_difficulties("1-3,5") == [1, 2, 3, 5]
+
+
+def test_eval_reports_plain_progress_on_stderr_off_a_terminal(tiny_model_dir: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # CliRunner's stderr is not a terminal, as in a log or CI: progress must still show, as lines.
+    monkeypatch.setattr(cli_support, "PLAIN_PROGRESS_AFTER", 0.0)
+    result, data = eval_to_json(tiny_model_dir, tmp_path, "--n", "10", "--max-tokens", "2", "--batch-size", "2")
+    assert data["overall"]["problems"] == 10
+    lines = [line for line in result.stderr.splitlines() if line.startswith("sampling: ")]
+    assert len(lines) >= 2, result.stderr
+    assert lines[-1].startswith("sampling: 10/10 (100%)")
+    assert not any(line.startswith("sampling") for line in result.stdout.splitlines())
+
+
+def test_eval_json_is_written_whole_beside_no_temporaries(tiny_model_dir: Path, tmp_path: Path) -> None:
+    eval_to_json(tiny_model_dir, tmp_path, "--n", "2", "--max-tokens", "2")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["eval.json"]
