@@ -2,65 +2,23 @@
 
 from __future__ import annotations
 
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from serve_helpers import free_port, serve_process
 
 from rlvr.serve.client import RlvrClient, ServerUnavailable, compute_score
 from rlvr.serve.settings import ServeError
 from rlvr.tasks import get as get_task
 from rlvr.tasks.rows import problem_to_json
 
-START_LIMIT = 90.0
-STOP_LIMIT = 15.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
     log_path = tmp_path_factory.mktemp("serve") / "server.log"
-    command = [sys.executable, "-m", "rlvr.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", "2", "--max-items", "64", "--log-level", "warning"]
-    log = log_path.open("w")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_LIMIT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"rlvr serve exited with {process.returncode}: {log_path.read_text()}")
-            try:
-                if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"rlvr serve did not answer /health within {START_LIMIT:.0f} s")
-            time.sleep(0.2)
+    with serve_process(["--workers", "2", "--max-items", "64"], log_path) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(STOP_LIMIT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(STOP_LIMIT)
-        log.close()
-    # uvicorn finishes its graceful shutdown, then re-raises the SIGTERM it caught.
-    assert process.returncode in (0, -signal.SIGTERM), log_path.read_text()
-    assert "Traceback" not in log_path.read_text()
 
 
 def test_the_server_answers_every_endpoint(server_url: str) -> None:

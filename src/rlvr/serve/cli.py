@@ -9,6 +9,8 @@ import typer
 
 from rlvr.serve.settings import (
     DEFAULT_CACHE_MB,
+    DEFAULT_KEEP_ALIVE,
+    DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_BODY_MB,
     DEFAULT_MAX_GOLD_CHARS,
     DEFAULT_MAX_ITEMS,
@@ -41,13 +43,16 @@ def serve(
     max_problem_chars: int = typer.Option(DEFAULT_MAX_PROBLEM_CHARS, help="Longest problem_json accepted, in characters."),
     max_body_mb: float = typer.Option(DEFAULT_MAX_BODY_MB, help="Largest request body in MiB; bigger ones get a 413 unread."),
     cache_mb: float = typer.Option(DEFAULT_CACHE_MB, help="Memory in MiB for parsed gold answers and problems kept between requests."),
+    max_connections: int = typer.Option(DEFAULT_MAX_CONNECTIONS, min=1, help="Most open connections; past it a new one evicts the longest-open idle one."),
+    keep_alive: float = typer.Option(DEFAULT_KEEP_ALIVE, min=0.1, help="Seconds a connection may stay open with no request in progress."),
     log_level: str = typer.Option("info", help="uvicorn log level (debug, info, warning, error)."),
 ) -> None:
     """Serve verification, task checks and rewards over HTTP (docs at http://HOST:PORT/docs)."""
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401 - checked here so that a missing extra is one clear line
 
         from rlvr.serve.app import create_app
+        from rlvr.serve.server import run
     except ImportError as err:
         _fail(f"the server needs the serve extra ({err.name} is missing): pip install 'rlvr[serve]'")
     from rlvr.serve.settings import ServeError
@@ -65,7 +70,7 @@ def serve(
     # Start the symbolic worker now rather than on the first request.
     warm_up()
     # One process on purpose: stateful rewards (steps, LASER-D targets) live in it.
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    run(app, host=host, port=port, log_level=log_level, max_connections=max_connections, keep_alive=keep_alive)
 
 
 def _params(text: str) -> dict[str, Any] | None:
