@@ -164,6 +164,8 @@ READINGS = [
     # semicolons separate whole labelled solutions; a gold's "or" lists its solutions (all are needed)
     ("(5,2),(7,2)", "p=5,q=2;p=7,q=2", True), ("(5,2),(7,3)", "p=5,q=2;p=7,q=2", False),
     ("(7,11),(11,7)", "(11,7)or(7,11)", True), ("(7,11)", "(11,7)or(7,11)", False),
+    # an element written twice is one element; a wrong extra element is still wrong
+    ("(3,7),(2,5),(3, 7)", "(3,7),(2,5)", True), ("(3,7),(2,5),(3,8)", "(3,7),(2,5)", False), ("1, 2", "1, 1, 2", False),
     # a function's value bounded like a variable
     ("(0,1)", "0<f(x)<1", True), ("[0,1)", "0<f(x)<1", False),
 ]

@@ -296,6 +296,9 @@ class _Comparer:
             answer = Collection(answer.items)
         if not isinstance(answer, Collection):
             answer = Collection((answer,))
+        if len(answer.items) > len(gold.items):
+            # an element written twice (`(3,17,3,7)` and `(3, 17, 3, 7)`) is still one element
+            answer = Collection(_distinct(answer.items), answer.braces)
         if len(answer.items) != len(gold.items):
             return _not_equal("a different number of elements")
         if self.unordered_match(list(answer.items), list(gold.items), self.equal):
@@ -337,6 +340,28 @@ class _Comparer:
                     raise unreadable
                 return False
         return not remaining
+
+
+def _distinct(items: tuple[Answer, ...]) -> tuple[Answer, ...]:
+    """Items without repeats of the same written value (same number, or same text up to spacing)."""
+    seen: set[object] = set()
+    kept: list[Answer] = []
+    for item in items:
+        key = _written_key(item)
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return tuple(kept)
+
+
+def _written_key(item: Answer) -> object:
+    if isinstance(item, Number):
+        return ("number", item.value, item.percent)
+    if isinstance(item, Tuple):
+        return ("tuple", tuple(_written_key(part) for part in item.items))
+    if isinstance(item, (Expr, BigValue)):
+        return ("text", item.text.replace(" ", ""))
+    return ("other", repr(item))
 
 
 def _words_differ(answer: Text, gold: Text) -> bool:
