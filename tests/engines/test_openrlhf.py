@@ -115,7 +115,7 @@ def test_laser_d_monitors_with_the_previous_steps_rollouts(tokenizer, tokenizer_
     problem_list = problems("arithmetic", 2)
     queries, prompts, labels, texts = openrlhf_batch(problem_list, seed=0)
     reward(queries, prompts, labels)
-    assert reward.pipeline.method.last_monitor_step is None
+    assert reward.pipeline.method.last_monitor_step == 0  # no monitoring set: step 0's own rollouts set the targets
     reward(*openrlhf_batch(problem_list, seed=5)[:3])
     assert reward.steps.monitored_steps == [1]
     lengths = [[len(tokenizer(t, add_special_tokens=False)["input_ids"]) for t in group] for group in texts]

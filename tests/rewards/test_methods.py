@@ -139,7 +139,7 @@ def test_laser_d_uses_each_bucket_target() -> None:
 
 
 def test_laser_de_explores_long_wrong_answers_unless_they_loop() -> None:
-    method = rewards.get("laser_de", target_initial=100)
+    method = rewards.get("laser_de", target_initial=100, monitor_first=False)
     rng = np.random.default_rng(0)
     varied = rng.integers(0, 30_000, 400).tolist()
     looping = rng.integers(0, 30_000, 100).tolist() + [7, 8, 9] * 100
@@ -150,7 +150,7 @@ def test_laser_de_explores_long_wrong_answers_unless_they_loop() -> None:
 
 
 def test_laser_de_needs_token_ids_only_when_it_must_check_repetition() -> None:
-    method = rewards.get("laser_de", target_initial=100)
+    method = rewards.get("laser_de", target_initial=100, monitor_first=False)
     assert method.score(batch([1, 0], [500, 50])).total == pytest.approx([1.0, -0.5])
     with pytest.raises(rewards.RewardError, match="token_ids"):
         method.score(batch([1, 0], [500, 500]))

@@ -45,6 +45,9 @@ def test_recipes_build() -> None:
 
 def test_combined_passes_the_stateful_hooks_through() -> None:
     combined = rewards.Combined([("laser_d", 1.0, {"monitor_every": 5}), ("format", 1.0)])
+    assert combined.wants_monitoring(0)  # LASER-D monitors before the first step
+    combined.monitor(RolloutBatch.from_groups([[1, 1, 1]], [[5000, 5000, 5000]]), 0)
+    assert combined.members["laser_d"].targets["easy"] == 5120
     assert combined.wants_monitoring(5) and not combined.wants_monitoring(4)
     combined.monitor(RolloutBatch.from_groups([[1, 1, 1]], [[10, 10, 10]]), 5)
     state = combined.state_dict()

@@ -4,7 +4,8 @@ Group methods need a group: each plotted response joins the synthetic group
 `SYNTHETIC_GROUP` below (7 other responses), and its reward is read as its own length
 sweeps from 0 to `max_len`. Methods that take the target length from the prompt
 (L1) get `max_len / 2` unless a target_length parameter is given; LASER-D/DE use
-their current (initial) targets; ThinkPrune uses the limit at `step`.
+their current (initial) targets, scored with `preview` so that the synthetic batch is
+never taken for a monitoring batch; ThinkPrune uses the limit at `step`.
 """
 
 from __future__ import annotations
@@ -84,9 +85,11 @@ def curves(method: RewardMethod, max_len: int, points: int = 400) -> list[Curve]
         good, bad = _CHECK_LABELS.get(method.name, ("passes the check", "fails the check"))
         cases = [(good, 1.0, "plain"), (bad, 1.0, "violating")]
     lines = []
+    preview = getattr(method, "preview", None)
     for label, correct, flavour in cases:
         batch, picked = _batch(method, lengths, correct, flavour, max_len)
-        lines.append(Curve(label=label, length=lengths, reward=method.score(batch).total[picked]))
+        scores = preview(batch) if callable(preview) else method.score(batch)
+        lines.append(Curve(label=label, length=lengths, reward=scores.total[picked]))
     return lines
 
 

@@ -9,6 +9,7 @@ from rlvr.rewards.methods import (  # noqa: F401 - imported to register
     l1,
     laser,
     laser_d,
+    laser_de,
     normalized,
     repetition_penalty,
     thinkprune,

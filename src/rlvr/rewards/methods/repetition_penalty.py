@@ -30,17 +30,20 @@ class RepetitionConfig:
 
 @register
 class Repetition(RewardMethod):
-    """Repetition penalty: degenerate loops (n-gram repetition on token ids) cost `penalty`.
+    """Repetition penalty: degenerate loops on token ids cost `penalty`.
 
-    The detector is the one LASER-DE uses to deny its exploration bonus (Liu et al., 2025).
-    Carries no correctness. Needs `token_ids`.
+    rlvr's own loop detector (`rlvr.rewards.repetition`): a response is degenerate when at
+    least `threshold` of the `ngram`-grams in its last `window` token ids already occurred
+    in that window; a loop of period p over W tokens repeats about 1 - p/W of them, varied
+    reasoning few. rlvr's `laser_de` uses the same detector; it is not the check of the
+    LASER authors' code (see docs/rewards.md). Carries no correctness. Needs `token_ids`.
     """
 
     name: ClassVar[str] = "repetition"
     Config: ClassVar[type] = RepetitionConfig
     includes_correctness: ClassVar[bool] = False
     length_term_on_incorrect: ClassVar[bool] = True
-    source: ClassVar[str] = "n-gram loop detector, as used by LASER-DE (Liu et al., 2025)"
+    source: ClassVar[str] = "rlvr's n-gram loop detector on the response tail (also gates rlvr's laser_de)"
     formula: ClassVar[str] = "R = -p * 1[share of repeated n-grams in the last W tokens >= threshold]"
 
     def score(self, batch: RolloutBatch, step: int = 0) -> Scores:
