@@ -123,3 +123,13 @@ def test_export_bar_on_a_terminal_is_drawn_on_stderr_not_stdout(tmp_path: Path) 
     assert process.returncode == 0, drawn
     assert stdout.decode() == f"wrote 300 verl rows to {out}\n"
     assert b"export zebra" in drawn and b"\x1b[" in drawn  # a live bar, with cursor control, on the terminal
+
+
+def test_tasks_list_prints_prompts_literally(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A prompt excerpt with markup-like brackets once crashed rich (or vanished from the table).
+    import rlvr.tasks.catalog
+
+    monkeypatch.setattr(rlvr.tasks.catalog, "excerpt", lambda text, width: "grid [/x] [bold]cell")
+    result = runner.invoke(app, ["tasks", "list", "--category", "strings"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert "grid [/x] [bold]cell" in result.stdout

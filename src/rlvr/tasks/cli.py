@@ -36,6 +36,7 @@ def list_families(
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="rlvr task families", show_lines=False)
     table.add_column("family", no_wrap=True)
@@ -47,7 +48,9 @@ def list_families(
         _fail(TaskError(f"no family in category {category!r}"))
     for c in shown:
         answer = c.example.answer if len(c.example.answer) <= 40 else c.example.answer[:37] + "..."
-        table.add_row(c.name, c.category, knob_text(c.knobs[5]), excerpt(c.example.prompt, 90), answer)
+        # Text cells: prompts and answers hold brackets that rich would read as markup.
+        table.add_row(*(Text(cell) for cell in (c.name, c.category, knob_text(c.knobs[5]),
+                                                excerpt(c.example.prompt, 90), answer)))
     Console().print(table)
 
 
