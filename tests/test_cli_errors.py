@@ -195,9 +195,12 @@ def test_verl_engine_without_verl_is_a_message_before_any_file(tmp_path: Path, m
 
 
 def test_missing_training_modules_name_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import rlvr.evaluate.model_eval
     import rlvr.train.demo
 
     error = ModuleNotFoundError("No module named 'torch'", name="torch")
     monkeypatch.setattr(rlvr.train.demo, "run_demo", _raise(error))
-    message = _one_line(runner.invoke(app, ["demo"]))
-    assert "torch" in message and "pip install 'rlvr[train]'" in message
+    monkeypatch.setattr(rlvr.evaluate.model_eval, "evaluate_model", _raise(error))
+    for args in (["demo"], ["eval", "default", "--n", "2"]):
+        message = _one_line(runner.invoke(app, args))
+        assert "cannot import torch" in message and "pip install 'rlvr[train]'" in message

@@ -74,7 +74,7 @@ def evaluate(
     except ValueError as err:
         fail(err)
     except ImportError as err:
-        fail(f"rlvr eval needs {err.name or 'a module'} ({err}): pip install 'rlvr[train]'")
+        fail(f"cannot import {err.name or 'a module'} ({err}): pip install 'rlvr[train]'")
     finally:
         if target is not None and not target.done:
             target.discard()

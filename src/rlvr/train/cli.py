@@ -22,7 +22,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def _missing_module(err: ImportError, extra: str) -> NoReturn:
-    fail(f"{err.name or 'a module'} is not installed ({err}): pip install 'rlvr[{extra}]'")
+    fail(f"cannot import {err.name or 'a module'} ({err}): pip install 'rlvr[{extra}]'")
 
 
 def _check_verl_installed() -> None:
