@@ -1,8 +1,10 @@
 """Futoshiki: a latin square with inequality signs between neighbours; unique solution.
 
-Clues (signs and given digits) are added one at a time, each chosen to rule out a
-rival square the solver found, until the gold is the only solution. The check is by
-the rules, which on a unique puzzle agrees with the gold.
+The setting's share of digits and signs is shown up front; further clues are added one
+at a time, each chosen to rule out a rival square the solver found (a sign whenever one
+does), until the gold is the only solution. Digits added that way and implied by the
+other clues are then removed. The check is by the rules, which on a unique puzzle
+agrees with the gold.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Sudoku, 4x4 to 9x9: every puzzle has exactly one solution (proved by a bitmask solver).
 
 Generation fills a random grid, then blanks cells in random order, keeping a blank only
-when no other solution appears. The check is by the rules (rows, columns and boxes hold
+when no other solution appears; deep targets get several such passes (see `generate`). The check is by the rules (rows, columns and boxes hold
 each digit once, givens kept); with a unique solution that is the same as the gold.
 """
 
