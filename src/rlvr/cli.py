@@ -19,7 +19,6 @@ from rlvr.train import cli as train_cli
 from rlvr.verify import cli as verify_cli
 
 
-
 class Commands(TyperGroup):
     """The command group: Ctrl-C anywhere in a command ends it with one line and exit code 130."""
 

@@ -156,5 +156,5 @@ def _check_line(line: str, task: str | None, where: str) -> Verdict:
         _fail(TaskError(f"{where}: {err}"))
     except MALFORMED_PROBLEM as err:
         # A family's check trusts its own problems; one written by hand may lack a field.
-        _fail(TaskError(f"{where}: the problem is incomplete or malformed ({type(err).__name__}: {err}); "
-                        "pass a whole exported row or `rlvr tasks show --json` problem"))
+        _fail(TaskError(f"{where}: cannot check this line ({type(err).__name__}: {err}); is the problem "
+                        "complete? Pass a whole exported row or a `rlvr tasks show --json` problem"))
