@@ -9,6 +9,7 @@ stream remembers which families ran out so the caller can say so.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -102,8 +103,9 @@ class ProblemStream:
             index += 1
 
 
-def _pick(left: list[tuple[_Family, float]], rng: object) -> _Family:
-    draw = rng.random() * sum(weight for _, weight in left)  # type: ignore[attr-defined]
+def _pick(left: list[tuple[_Family, float]], rng: random.Random) -> _Family:
+    """A family from `left`, with probability proportional to its weight."""
+    draw = rng.random() * sum(weight for _, weight in left)
     for family, weight in left:
         draw -= weight
         if draw < 0:
