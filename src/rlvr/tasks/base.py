@@ -364,7 +364,10 @@ def register(cls: type[Task]) -> type[Task]:
     return cls
 
 
+@lru_cache(maxsize=1)
 def _load_families() -> None:
+    # Once per process: scanning the package directory costs ~3 ms, and `get` runs for every
+    # checked record (`rlvr tasks check`, reward functions).
     import importlib
     import pkgutil
 

@@ -112,6 +112,20 @@ def other_choice(gold: str, options: list[str], rng: random.Random) -> str:
     return rng.choice(wrong)
 
 
+def format_example(rng: random.Random, options: Sequence[str], pool: Sequence[str]) -> str:
+    """A format example that tells nothing about the answer.
+
+    A value of the answer's kind from `pool` that is not one of the puzzle's `options`, or,
+    when the pool has no such value, one of the options drawn at random (it may be the
+    answer). Never chosen with the answer in view: an example "next to" the answer or
+    "anything but" the answer gives the answer away. Draw it after the puzzle so the
+    puzzle's own draws do not change.
+    """
+    listed = set(options)
+    outside = [value for value in pool if value not in listed]
+    return rng.choice(outside) if outside else rng.choice(list(options))
+
+
 def lerp(difficulty: int, low: float, high: float) -> int:
     """Round a knob linearly from `low` at difficulty 1 to `high` at difficulty 10 (monotone)."""
     return int(round(low + (high - low) * (difficulty - 1) / 9))

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from rlvr.tasks.base import ANSWER_INSTRUCTION, Problem, Task, register
-from rlvr.tasks.families._kit import PEOPLE, check_choice, check_int, lerp, other_choice, other_int, require
+from rlvr.tasks.families._kit import (
+    PEOPLE,
+    check_choice,
+    check_int,
+    format_example,
+    lerp,
+    other_choice,
+    other_int,
+    require,
+)
 from rlvr.verify.verdict import Verdict
 
 
@@ -127,7 +136,7 @@ class BuggyTableQA(Task):
             # A tie would make the answer ambiguous: ask for the largest value instead.
             return (f"What is the largest {col} in the table? Give an integer, e.g. <answer>1234</answer>",
                     str(best), "count", [])
-        example = names[0] if names[0] != winners[0] else names[1]
+        example = format_example(rng, names, PEOPLE)
         return (f"Who has the highest {col}? Give the name, e.g. <answer>{example}</answer>", winners[0],
                 "name", names)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rlvr.tasks.base import ANSWER_INSTRUCTION, Problem, Task, register
-from rlvr.tasks.families._kit import PEOPLE, check_choice, lerp, other_choice, require
+from rlvr.tasks.families._kit import PEOPLE, check_choice, format_example, lerp, other_choice, require
 from rlvr.verify.verdict import Verdict
 
 
@@ -30,6 +30,7 @@ _GOODS = [
     "a red ball", "a blue kite", "a silver watch", "a green scarf", "a wooden flute", "a glass vase",
     "a leather wallet", "a paper lantern", "a brass key", "a wool hat", "a copper bell", "a stone owl",
 ]
+_PLAIN_GOODS = [g.split(" ", 1)[1] for g in _GOODS]
 
 
 @register
@@ -64,14 +65,14 @@ class ObjectSwaps(Task):
         plain = [g.split(" ", 1)[1] for g in goods]
         if rng.random() < 0.5:
             person = rng.randrange(config.people)
-            example = plain[(holding[person] + 1) % config.people]
+            example = format_example(rng, plain, _PLAIN_GOODS)
             question = (f"What does {names[person]} hold at the end? Answer with the object, e.g. "
                         f"<answer>{example}</answer>")
             answer, options = plain[holding[person]], plain
         else:
             item = rng.randrange(config.people)
             owner = holding.index(item)
-            example = names[(owner + 1) % config.people]
+            example = format_example(rng, names, PEOPLE)
             question = f"Who holds the {plain[item]} at the end? Answer with the name, e.g. <answer>{example}</answer>"
             answer, options = names[owner], names
         prompt = (

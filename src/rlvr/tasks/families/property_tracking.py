@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rlvr.tasks.base import ANSWER_INSTRUCTION, Problem, Task, register
-from rlvr.tasks.families._kit import check_choice, check_int, lerp, other_choice, require
+from rlvr.tasks.families._kit import check_choice, check_int, format_example, lerp, other_choice, require
 from rlvr.verify.verdict import Verdict
 
 
@@ -97,12 +97,12 @@ class PropertyTracking(Task):
             answer, kind, options = str(value), "count", []
         elif roll < 0.7:
             o = rng.choice(objects)
-            example = rooms[0] if rooms[0] != room[o] else rooms[1]
+            example = format_example(rng, rooms, _ROOMS)
             question = f"Which room is the {o} in at the end? Give the room, e.g. <answer>{example}</answer>"
             answer, kind, options = room[o], "room", rooms
         else:
             o = rng.choice(objects)
-            example = colors[0] if colors[0] != color[o] else colors[1]
+            example = format_example(rng, colors, _COLORS)
             question = f"What colour is the {o} at the end? Give the colour, e.g. <answer>{example}</answer>"
             answer, kind, options = color[o], "color", colors
         prompt = (

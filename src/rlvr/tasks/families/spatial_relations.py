@@ -11,12 +11,14 @@ from __future__ import annotations
 import random
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from rlvr.tasks.base import ANSWER_INSTRUCTION, Problem, Task, register
 from rlvr.tasks.families._kit import (
-    PEOPLE, CachedConfig, check_choice, check_int, fast_sample, fast_shuffle, invalid, lerp, other_choice,
+    PEOPLE, CachedConfig, check_choice, check_int, fast_sample, fast_shuffle, format_example, invalid, lerp,
+    other_choice,
     other_int, require, take_answer, valid, violation,
 )
 from rlvr.verify.verdict import Verdict
@@ -58,6 +60,36 @@ def _ancestors(parent: list[int], node: int) -> list[int]:
         node = parent[node]
         chain.append(node)
     return chain
+
+
+def _pair_below(parent: list[int], draw: Callable[[], float]) -> tuple[int, int]:
+    """Two different people whose lowest common manager is a manager drawn uniformly.
+
+    Two people drawn at random mostly meet at the top, so "answer the boss" (named in the
+    prompt's first line) would be right far more often than a guess among the managers.
+    """
+    n = len(parent)
+    below: list[list[int]] = [[] for _ in range(n)]  # everyone under i, parents before children
+    for i in range(n - 1, 0, -1):
+        below[parent[i]] += [i] + below[i]
+    managers = [i for i in range(n) if below[i]]
+    common = managers[int(draw() * len(managers))]
+    children = [i for i in range(common + 1, n) if parent[i] == common]
+    if len(children) >= 2 and draw() < 0.5:  # from two different teams under `common`
+        first, second = _two_of(children, draw)
+        team_a, team_b = [first] + below[first], [second] + below[second]
+        a, b = team_a[int(draw() * len(team_a))], team_b[int(draw() * len(team_b))]
+    else:  # `common` itself and someone under them
+        a, b = common, below[common][int(draw() * len(below[common]))]
+    return (a, b) if draw() < 0.5 else (b, a)
+
+
+def _two_of(items: list[int], draw: Callable[[], float]) -> tuple[int, int]:
+    """Two different entries of `items` in random order."""
+    i = int(draw() * len(items))
+    j = int(draw() * (len(items) - 1))
+    j += j >= i
+    return items[i], items[j]
 
 
 @register
@@ -121,7 +153,9 @@ class SpatialRelations(CachedConfig, Task):
                 here = route[-1]
                 route.append(min(t for t in adjacency[here] if dist[t] == dist[here] - 1))
             value, kind = " > ".join([towns[t] for t in reversed(route)]), "route"
-            example = f"{towns[source]} > {towns[(source + 1) % n]}"
+            # Two towns of another map: the example shows the format, never a route of this one.
+            first = format_example(rng, towns, _TOWNS)
+            example = f"{first} > {format_example(rng, [*towns, first], _TOWNS)}"
             question = (f"Give a shortest route (fewest roads) from {towns[source]} to {towns[target]}: every town "
                         f"on the way, in order, separated by '>'. Any shortest route is accepted, e.g. "
                         f"<answer>{example}</answer>")
@@ -152,16 +186,13 @@ class SpatialRelations(CachedConfig, Task):
         fast_shuffle(rng, lines)
         roll = draw()
         if roll < 0.35:
-            if n > 2:
-                a, b = 1 + int(draw() * (n - 1)), 1 + int(draw() * (n - 2))
-                b += b >= a  # b skips a, so the two people differ
-            else:
-                a, b = 0, 1
+            a, b = _pair_below(parent, draw)
             chain_a = [a] + _ancestors(parent, a)
             chain_b = set([b] + _ancestors(parent, b))
             common = next(x for x in chain_a if x in chain_b)
             question = (f"Who is the lowest person in the hierarchy who is {names[a]} or above {names[a]}, and "
-                        f"also {names[b]} or above {names[b]}? Give the name, e.g. <answer>{names[0]}</answer>")
+                        f"also {names[b]} or above {names[b]}? Give the name, e.g. "
+                        f"<answer>{format_example(rng, names, PEOPLE)}</answer>")
             answer, kind, options = names[common], "name", names
         elif roll < 0.65:
             a = int(draw() * n)
@@ -175,11 +206,11 @@ class SpatialRelations(CachedConfig, Task):
             b = 1 + int(draw() * (n - 1))
             managers = _ancestors(parent, b)
             # Half the time ask about a true manager, so yes and no are balanced.
-            if draw() < 0.5:
+            others = [x for x in range(n) if x != b and x not in managers]
+            if draw() < 0.5 or not others:
                 a = managers[int(draw() * len(managers))]
-            else:
-                a = int(draw() * (n - 1))
-                a += a >= b
+            else:  # someone who is not above b (any other person would be above b too often)
+                a = others[int(draw() * len(others))]
             above = a in managers
             question = (f"Is {names[a]} above {names[b]} in the hierarchy (a manager of {names[b]}, directly or "
                         "through others)? Answer yes or no, e.g. <answer>no</answer>")

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from rlvr.tasks.base import ANSWER_INSTRUCTION, Problem, Task, register
 from rlvr.tasks.families._kit import (
-    PEOPLE, check_choice, invalid, lerp, other_choice, require, take_answer, valid, violation,
+    PEOPLE, check_choice, format_example, invalid, lerp, other_choice, require, take_answer, valid, violation,
 )
 from rlvr.verify.verdict import Verdict
 
@@ -228,7 +228,7 @@ class Zebra(Task):
                 break
         answer = values[asked][answer_var - asked * n]
         describe = self._describe_clue(chosen, values, n)
-        example = values[asked][0] if values[asked][0] != answer else values[asked][1]
+        example = format_example(rng, values[asked], chosen[asked][1])
         listing = "\n".join(f"- {chosen[a][0]}: {', '.join(sorted(values[a]))}" for a in range(k))
         subject_phrase = chosen[subject // n][2].format(v=values[subject // n][subject % n])
         question = (f"Question: what is the {chosen[asked][0]} of {subject_phrase}?\n"
