@@ -207,3 +207,25 @@ def test_answer_early_in_a_long_response_is_read(name: str) -> None:
     assert len(tail) > 1_000_000
     verdict = task.check(problem, f"<think>{'x' * 300_000}</think><answer>{problem.answer}</answer>{tail}")
     assert verdict.correct, verdict
+
+
+def test_tasks_check_command_gives_every_odd_digit_line_a_verdict(tmp_path) -> None:
+    """The audit's symptom: one '²' in a grid stopped `rlvr tasks check` with exit code 1."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from rlvr.cli import app
+
+    lines = []
+    for name in ("sudoku", "futoshiki", "kenken", "skyscrapers", "hidato", "magic_square", "arrow_maze"):
+        problem = get(name).problem(0, seed=1, difficulty=2)
+        for odd in ("²", "①"):
+            lines.append({"problem": problem.to_dict(), "response": f"<answer>{odd}{problem.answer[1:]}</answer>"})
+    path = tmp_path / "responses.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["tasks", "check", str(path)])
+    assert result.exit_code == 0, result.output
+    verdicts = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(verdicts) == len(lines)
+    assert all(v["reason"] == Reason.INVALID_FORMAT for v in verdicts), verdicts
