@@ -26,6 +26,19 @@ _MAX_TRIES = 32  # hops per search before one plain C-level pass: hostile text s
 ANSWER_FORMATS = ("boxed", "tag", "either")
 
 
+def _brace_follows(text: str, at: int) -> bool:
+    """`{` at `at`, or after whitespace from there."""
+    return text.startswith("{", at) or _BRACE_AFTER.match(text, at) is not None
+
+
+def _non_blank(text: str, start: int, end: int) -> bool:
+    """text[start:end].strip() != "" without copying the span (a short head first: the usual case)."""
+    if start >= end:
+        return False
+    head = text[start : min(end, start + 16)]
+    return not head.isspace() or _NON_SPACE.search(text, start, end) is not None
+
+
 def has_boxed(text: str) -> bool:
     """True when `\\boxed` or `\\fbox` is followed (after optional whitespace) by `{` anywhere."""
     end = len(text)
@@ -35,9 +48,9 @@ def has_boxed(text: str) -> bool:
         if at < 0:
             return False
         if at >= 1 and text[at - 1] == "\\" and text.startswith("ed", at + 3):
-            if _BRACE_AFTER.match(text, at + 5):
+            if _brace_follows(text, at + 5):
                 return True
-        elif at >= 2 and text.startswith("\\f", at - 2) and _BRACE_AFTER.match(text, at + 3):
+        elif at >= 2 and text.startswith("\\f", at - 2) and _brace_follows(text, at + 3):
             return True
         end = at  # an earlier "box" cannot overlap this one, so it ends by `at`
     return _BOXED.search(text) is not None
@@ -60,7 +73,7 @@ def has_tagged_answer(text: str) -> bool:
     if close < 0:
         return False
     start = _last(text, "<answer>", close)
-    return start >= 0 and _NON_SPACE.search(text, start + len("<answer>"), close) is not None
+    return start >= 0 and _non_blank(text, start + len("<answer>"), close)
 
 
 def has_answer(text: str, answer_format: str) -> bool:
@@ -76,20 +89,23 @@ def _think_tags(text: str) -> tuple[int, int, int, int]:
     """(count of <think>, count of </think>, first <think>, first </think>) (-1 where none)."""
     opens = closes = 0
     first_open = first_close = -1
-    at = text.find("<")
-    tries = 0
-    while at >= 0:
-        tries += 1
-        if tries > _MAX_TRIES:  # many "<": let two C-level counts finish the job
-            return text.count("<think>"), text.count("</think>"), text.find("<think>"), text.find("</think>")
-        if text.startswith("<think>", at):
+    find, starts = text.find, text.startswith
+    at = find("<")
+    for _ in range(_MAX_TRIES):
+        if at < 0:
+            return opens, closes, first_open, first_close
+        after = text[at + 1 : at + 2]  # most "<" in prose are not tags: one cheap look first
+        if after == "t" and starts("think>", at + 1):
             opens += 1
-            first_open = at if first_open < 0 else first_open
-        elif text.startswith("</think>", at):
+            if first_open < 0:
+                first_open = at
+        elif after == "/" and starts("/think>", at + 1):
             closes += 1
-            first_close = at if first_close < 0 else first_close
-        at = text.find("<", at + 1)
-    return opens, closes, first_open, first_close
+            if first_close < 0:
+                first_close = at
+        at = find("<", at + 1)
+    # many "<": let two C-level counts finish the job
+    return text.count("<think>"), text.count("</think>"), find("<think>"), find("</think>")
 
 
 def well_formed_think(text: str, open_in_prompt: bool) -> bool:
@@ -102,9 +118,7 @@ def well_formed_think(text: str, open_in_prompt: bool) -> bool:
     if closes != 1 or opens != (0 if open_in_prompt else 1):
         return False
     start = 0 if open_in_prompt else first_open + len("<think>")
-    if start > close or _NON_SPACE.search(text, start, close) is None:
-        return False
-    return _NON_SPACE.search(text, close + len("</think>")) is not None
+    return _non_blank(text, start, close) and _non_blank(text, close + len("</think>"), len(text))
 
 
 @dataclass
@@ -152,15 +166,16 @@ class Format(RewardMethod):
         for row, text in enumerate(texts):
             if not isinstance(text, str):
                 raise RewardError(f"texts[{row}] must be a string; got {type(text).__name__}")
-        count = len(texts)
-        answer = np.zeros(count)
-        think = np.zeros(count)
-        if cfg.answer_penalty:
-            form = cfg.answer_format
-            missing = np.fromiter((not has_answer(text, form) for text in texts), dtype=bool, count=count)
-            answer[missing] = -cfg.answer_penalty
-        if cfg.think_penalty:
-            opened = cfg.think_open_in_prompt
-            malformed = np.fromiter((not well_formed_think(text, opened) for text in texts), dtype=bool, count=count)
-            think[malformed] = -cfg.think_penalty
+        form, opened = cfg.answer_format, cfg.think_open_in_prompt
+        check_answer, check_think = bool(cfg.answer_penalty), bool(cfg.think_penalty)
+        # one pass over the batch, both checks per text while it is in cache
+        missing: list[bool] = []
+        malformed: list[bool] = []
+        for text in texts:
+            if check_think:
+                malformed.append(not well_formed_think(text, opened))
+            if check_answer:
+                missing.append(not has_answer(text, form))
+        answer = np.where(np.array(missing, dtype=bool), -cfg.answer_penalty, 0.0) if check_answer else np.zeros(len(texts))
+        think = np.where(np.array(malformed, dtype=bool), -cfg.think_penalty, 0.0) if check_think else np.zeros(len(texts))
         return Scores(total=answer + think, components={"answer": answer, "think": think})
