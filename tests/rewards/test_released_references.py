@@ -166,3 +166,38 @@ def test_normalized_length_single_correct_modes() -> None:
     assert released[0] == pytest.approx(1 - 0.4 * sigmoid(300.0)) and neutral[0] == pytest.approx(0.8)
     with pytest.raises(rewards.RewardError, match="single_correct"):
         rewards.get("normalized_length", single_correct="maybe")
+
+
+def kimi_term_reference(correct, length, group, coef=0.4, epsilon=1e-6):
+    """The length term of the LASER code's Kimi penalty (groups of two or more responses)."""
+    lengths = defaultdict(list)
+    for n, g in zip(length, group):
+        lengths[g].append(n)
+    out = []
+    for c, n, g in zip(correct, length, group):
+        low, high = min(lengths[g]), max(lengths[g])
+        term = 0.0 if high == low else 0.5 - (n - low) / (high - low + epsilon)
+        out.append(coef * (term if c == 1 else min(0.0, term)))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(drawn=groups())
+def test_group_penalty_length_term_matches_the_laser_code(drawn) -> None:
+    correct, length, group = drawn
+    sizes = defaultdict(int)
+    for g in group:
+        sizes[g] += 1
+    keep = [i for i, g in enumerate(group) if sizes[g] > 1]  # a lone response: see below
+    correct, length, group = ([values[i] for i in keep] for values in (correct, length, group))
+    if not keep:
+        return
+    batch = RolloutBatch(correct=correct, length=length, group=group)
+    ours = rewards.get("group_penalty").score(batch).components["length"]
+    np.testing.assert_allclose(ours, kimi_term_reference(correct, length, group), rtol=1e-5, atol=1e-5)
+
+
+def test_group_penalty_gives_a_lone_response_no_length_term() -> None:
+    """The LASER code normalises a one-response group against min 0, max 1 (a term of 0.5 - len); rlvr gives 0."""
+    batch = RolloutBatch(correct=[1.0], length=[300], group=[0])
+    assert rewards.get("group_penalty").score(batch).components["length"].tolist() == [0.0]
