@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from fractions import Fraction
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from rlvr.verify.answer import Equation
 from rlvr.verify.compare import NeedSymbolic
 from rlvr.verify.expr import Unsupported, parse_expression, symbols_of
-from rlvr.verify.fast import FastBackend
+from rlvr.verify.fast import FastBackend, OutOfTime
 from rlvr.verify.numeric import NotNumeric, TooLarge, parse_number
 
 fast = FastBackend()
@@ -88,3 +89,69 @@ def test_equations_up_to_scaling() -> None:
     assert not fast.equations_equal(Equation("y", "2x+1"), Equation("y", "2x"))
     with pytest.raises(NeedSymbolic):
         fast.equations_equal(Equation("\\frac{1}{x}", "2"), Equation("x", "\\frac12"))
+
+
+# issue 23: tiny terms must not vanish below the working precision ------------------------------
+TINY_TERMS = [
+    ("1+\\exp(-1000)", "1"),
+    ("\\frac12+\\exp(-\\exp(\\exp(5)))", "\\frac12"),
+    ("\\sqrt{2}+\\sin(\\exp(-2000))", "\\sqrt{2}"),
+    ("\\cos(10^{-300})", "1"),  # cos x - 1 ~ x^2: twice the digits of x
+    ("\\arctan(10^{100})", "\\frac{\\pi}{2}"),  # pi/2 - 1/x
+    ("\\cosh(1000)", "\\frac{e^{1000}}{2}"),  # the e^{-x}/2 half
+    ("2^{10^{-500}}", "1"),  # b^x - 1 ~ x ln b
+    ("\\sqrt{2}+\\pi^{-100000}", "\\sqrt{2}"),
+    ("\\sqrt{2}-\\sqrt{2}+e^{-5000}", "0"),
+    ("\\exp(10^{-700})", "1"),
+]
+
+
+@pytest.mark.parametrize(("answer", "gold"), TINY_TERMS)
+def test_tiny_terms_are_never_accepted(answer: str, gold: str) -> None:
+    try:
+        assert not fast.equal(answer, gold)
+    except NeedSymbolic:
+        pass  # undecided here is fine: the sympy stage must then not accept either (test_timeouts)
+
+
+@pytest.mark.parametrize(("answer", "gold"), [("1+\\exp(-1000)", "1"), ("\\sqrt{2}+\\sin(\\exp(-2000))", "\\sqrt{2}"), ("\\cos(10^{-300})", "1")])
+def test_resolvable_tiny_terms_are_decided_in_process(answer: str, gold: str) -> None:
+    assert fast.equal(answer, gold) is False  # the precision rises until the term shows
+
+
+@pytest.mark.parametrize(
+    ("answer", "gold"),
+    [("e^{i\\pi}", "-1"), ("\\frac{\\sqrt2}{2}", "\\frac{1}{\\sqrt2}"), ("\\cos(\\frac{\\pi}{3})", "\\frac12"), ("\\ln(e^{2})", "2"),
+     ("\\sqrt{5+2\\sqrt6}", "\\sqrt2+\\sqrt3"), ("e^{\\ln 3}", "3"), ("\\arctan(1)", "\\frac{\\pi}{4}"), ("2^{\\frac12}", "\\sqrt2")],
+)
+def test_true_identities_still_accepted(answer: str, gold: str) -> None:
+    assert fast.equal(answer, gold)
+
+
+# issue 23: the in-process stage is bounded in time -------------------------------------------
+@pytest.mark.parametrize(
+    ("answer", "gold"),
+    [
+        ("\\sin(10^{10^{6}})", "0"), ("\\tan(x^{999999})", "0"), ("\\sin(x^{1000000})", "0"), ("\\exp(\\exp(\\exp(\\exp(5))))", "1"),
+        ("\\cos(10^{1400})", "1"), ("e^{10^{40}}", "1"), ("\\sinh(10^{50})", "1"), ("(3000!)^{64}(x+1)^{64}", "1"),
+        ("\\sin(" * 60 + "1" + ")" * 60, "0"), ("x^{1000000}+\\tan(x^{500000})", "x"),
+    ],
+)
+def test_huge_arguments_are_refused_not_evaluated(answer: str, gold: str) -> None:
+    started = time.monotonic()
+    try:
+        fast.equal(answer, gold)
+    except (NeedSymbolic, TooLarge):
+        pass
+    assert time.monotonic() - started < 1.0
+
+
+def test_the_deadline_stops_evaluation() -> None:
+    deadline = time.monotonic() - 1
+    with pytest.raises(OutOfTime):
+        FastBackend(deadline).equal("\\sin(1)+\\cos(1)", "\\sqrt{2}")
+
+
+def test_nesting_beyond_the_limit_is_too_large_not_a_recursion_error() -> None:
+    with pytest.raises(TooLarge):
+        parse_number("(" * 900 + "5" + ")" * 900)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from rlvr.verify import Reason, VerifyError, check, check_many
@@ -42,3 +44,48 @@ def test_verdict_is_json_ready() -> None:
         "correct": True, "reason": Reason.EQUAL_NUMERIC, "extracted": "\\frac{1}{2}", "normalized": "\\frac{1}{2}",
         "gold_normalized": "0.5", "detail": None, "score": 1.0,
     }
+
+
+# issue 23: every input gets a verdict; bad arguments are refused before any work ------------------
+@pytest.mark.parametrize("timeout", [float("inf"), -float("inf"), 0.0, -2, True, 10**400], ids=["inf", "-inf", "zero", "negative", "bool", "huge-int"])
+def test_non_finite_or_non_positive_timeout_is_refused(timeout: object) -> None:
+    with pytest.raises(VerifyError, match="timeout"):
+        check("\\boxed{\\frac{1}{\\sqrt2}}", "\\frac{\\sqrt2}{2}", timeout=timeout)  # type: ignore[arg-type]
+    with pytest.raises(VerifyError, match="timeout"):
+        check_many([("\\boxed{5}", "5")] * 2, timeout=timeout)  # type: ignore[arg-type]
+
+
+def test_answers_needing_sympy_verify_after_bad_arguments() -> None:
+    for timeout in (float("inf"), float("nan"), -1.0):
+        with pytest.raises(VerifyError):
+            check("\\boxed{\\sin^2 x+\\cos^2 x}", "1", timeout=timeout)
+    for gold in ("(" * 990 + "5" + ")" * 990, 10**5000):
+        check("\\boxed{5}", gold)
+    verdict = check("\\boxed{\\sin^2 y+\\cos^2 y}", "1", timeout=30)
+    assert verdict.correct, verdict
+
+
+@pytest.mark.parametrize(
+    "gold",
+    ["(" * 990 + "5" + ")" * 990, "{" * 990 + "5" + "}" * 990, "\\frac{" * 300 + "1" + "}{2}" * 300, "[" * 120 + "1" + "]" * 120],
+    ids=["parens", "braces", "fractions", "brackets"],
+)
+def test_deeply_nested_gold_is_a_verdict(gold: str) -> None:
+    verdict = check("\\boxed{5}", gold)
+    assert verdict.reason == Reason.INVALID_GOLD and not verdict.correct
+
+
+def test_deeply_nested_answer_is_a_verdict() -> None:
+    verdict = check("\\boxed{" + "(" * 700 + "5" + ")" * 700 + "}", "5")
+    assert not verdict.correct
+
+
+@pytest.mark.parametrize("gold", [10**5000, -(10**5000), Fraction(10**5000, 3), Fraction(1, 10**5000)], ids=["int", "negative", "fraction", "reciprocal"])
+def test_huge_numeric_gold_is_a_verdict(gold: int | Fraction) -> None:
+    verdict = check("\\boxed{5}", gold)
+    assert verdict.reason == Reason.INVALID_GOLD and "digits" in (verdict.detail or "")
+
+
+def test_large_but_writable_numeric_gold_still_compares() -> None:
+    assert check(f"\\boxed{{{10**300}}}", 10**300).correct
+    assert check("\\boxed{1.5}", 1.5).correct

@@ -21,10 +21,11 @@ def run_batch(
     progress: Callable[[int], None] | None = None,
 ) -> list[Verdict]:
     """Verdicts for `pairs`, in order. Processes are started with `spawn` (safe with threads)."""
-    from rlvr.verify.pipeline import VerifyError, check
+    from rlvr.verify.pipeline import VerifyError, check, checked_timeout
 
     if not isinstance(workers, int) or workers < 1:
         raise VerifyError(f"workers must be a positive integer, got {workers!r}")
+    timeout = checked_timeout(timeout)  # refused here, before any process starts
     items = list(pairs)
     for index, pair in enumerate(items):
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:

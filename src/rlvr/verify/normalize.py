@@ -26,10 +26,10 @@ _SPACING = re.compile(r"\\(?:,|;|:| |quad(?![A-Za-z])|qquad(?![A-Za-z])|displays
 _SIZING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|bigl|bigr|Bigl|Bigr|biggl|biggr|middle)(?![A-Za-z])\s*")
 _DEGREES = re.compile(
     r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree(?![A-Za-z])|\u00b0|\^\s*\{\s*\\text\{o\}\s*\}|"
-    r"\s*\\?(?:text\{\s*)?\b(?:degrees?|deg)\b\}?",
+    r"(?<!\s)\s*\\?(?:text\{\s*)?\b(?:degrees?|deg)\b\}?",  # (?<!\s): one try per blank run, not one per blank
     re.IGNORECASE,
 )
-_PERCENT = re.compile(r"\\%|%|\s*\b(?:percent)\b", re.IGNORECASE)
+_PERCENT = re.compile(r"\\%|%|(?<!\s)\s*\b(?:percent)\b", re.IGNORECASE)
 _TEXT_WRAPPERS = (
     "text", "textbf", "textit", "textrm", "textnormal", "textsf", "texttt", "mathrm", "mathbf", "mathit", "mathsf",
     "mathtt", "mbox", "hbox", "emph", "boldsymbol", "bm", "mathnormal", "operatorname", "mathbb", "mathcal",
@@ -69,7 +69,9 @@ _UNIT_NAMES = {
 _UNIT_POWERS = {"sq": 2, "square": 2, "cubic": 3, "cu": 3}
 _UNIT_WORD = re.compile(r"\\?([A-Za-z]+)\.?(?:\^\{?([23])\}?)?")
 _NOT_NOUNS = frozenset("or and to of by over plus minus times hundred thousand million billion trillion sin cos tan log ln pi".split())
-_UNIT_TAIL = re.compile(r"^(?P<value>.*?[\d}])\s*(?P<unit>(?:\\?[A-Za-z]+\.?(?:\^\{?[23]\}?)?\s*){1,3})$")
+# possessive quantifiers: a letter run is one word and is never re-split, so each candidate
+# split point costs at most its three words; plain `[A-Za-z]+` here backtracks polynomially
+_UNIT_TAIL = re.compile(r"^(?P<value>.*?[\d}])\s*+(?P<unit>(?:\\?[A-Za-z]++\.?+(?:\^\{?[23]\}?)?+\s*+){1,3}+)$")
 _THOUSANDS_COMMA = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _THOUSANDS_SPACE = re.compile(r"^[-+]?\d{1,3}(?: \d{3})+(?:\.\d+)?$")
 

@@ -16,6 +16,7 @@ MAX_LITERAL_DIGITS = 400
 MAX_RESULT_BITS = 60_000
 MAX_FACTORIAL = 3000
 MAX_TOKENS = 400
+MAX_DEPTH = 60  # bracket levels: the parser recurses a few frames per level
 
 WORD_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -128,6 +129,7 @@ class _Parser:
     def __init__(self, tokens: list[tuple[str, str]]) -> None:
         self.tokens = tokens
         self.position = 0
+        self.depth = 0
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -144,6 +146,9 @@ class _Parser:
             raise NotNumeric(f"expected {value!r}")
 
     def expression(self) -> Fraction:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise TooLarge("nested too deeply")
         value = self.term()
         while True:
             if self.take("+"):
@@ -151,6 +156,7 @@ class _Parser:
             elif self.take("-"):
                 value -= self.term()
             else:
+                self.depth -= 1
                 return value
 
     def term(self) -> Fraction:

@@ -7,6 +7,7 @@ process with a hard deadline (`rlvr.verify.pool`). An optional judge is asked la
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections import OrderedDict
@@ -29,6 +30,8 @@ from rlvr.verify.screen import screen_answer, screen_response
 from rlvr.verify.verdict import Reason, Verdict
 
 MAX_GOLD_CHARS = 2000
+MAX_NESTING = 100  # brackets deep; real answers stay under ten, and the parsers recurse per level
+MAX_TIMEOUT = 1e6  # seconds; longer waits overflow blocking calls on some platforms
 _PLUS_MINUS = re.compile(r"\\pm(?![A-Za-z])|\\mp(?![A-Za-z])")
 _GSM8K_GOLD = re.compile(r"####\s*(.+?)\s*$", re.DOTALL)
 
@@ -55,11 +58,13 @@ def check(response: str, gold: str | int | float | Fraction, *, timeout: float =
     """
     if not isinstance(response, str):
         raise VerifyError(f"response must be a string, got {type(response).__name__}")
-    if not isinstance(timeout, Real) or not timeout > 0:
-        raise VerifyError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    timeout = checked_timeout(timeout)
+    gold_text = _gold_text(gold)
     started = time.monotonic()
     default_pool().prestart()
-    gold_info = _prepare_gold(_gold_text(gold))
+    if gold_text is None:
+        return Verdict(False, Reason.INVALID_GOLD, detail=f"gold number longer than {MAX_GOLD_CHARS} digits")
+    gold_info = _prepare_gold(gold_text)
     if gold_info.answer is None:
         return Verdict(False, Reason.INVALID_GOLD, detail=gold_info.problem, gold_normalized=gold_info.normalized.text)
     extraction = find_answer(response)
@@ -118,11 +123,31 @@ def warm_up() -> None:
     default_pool().warm_up()
 
 
-def _gold_text(gold: object) -> str:
+def checked_timeout(timeout: object) -> float:
+    """`timeout` as seconds, or `VerifyError` unless it is a finite positive number.
+
+    Larger values than `MAX_TIMEOUT` are clamped to it: every wait below must fit the
+    platform's limit on blocking calls.
+    """
+    if isinstance(timeout, bool) or not isinstance(timeout, Real):
+        raise VerifyError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    try:
+        seconds = float(timeout)
+    except (OverflowError, ValueError):
+        seconds = math.inf
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise VerifyError(f"timeout must be a finite positive number of seconds, got {timeout!r}")
+    return min(seconds, MAX_TIMEOUT)
+
+
+def _gold_text(gold: object) -> str | None:
+    """The gold as text; None for a number too long to be a gold (str() of it would fail or be refused)."""
     if isinstance(gold, bool) or gold is None:
         raise VerifyError(f"gold must be a string or a number, got {gold!r}")
     if isinstance(gold, str):
         return gold
+    if isinstance(gold, (int, Fraction)) and _too_many_digits(gold):
+        return None
     if isinstance(gold, Fraction):
         return f"{gold.numerator}/{gold.denominator}" if gold.denominator != 1 else str(gold.numerator)
     if isinstance(gold, float) and gold != gold:
@@ -130,6 +155,23 @@ def _gold_text(gold: object) -> str:
     if isinstance(gold, (int, float)):
         return repr(gold)
     raise VerifyError(f"gold must be a string or a number, got {type(gold).__name__}")
+
+
+def _too_many_digits(value: int | Fraction) -> bool:
+    bits = abs(value.numerator).bit_length() + value.denominator.bit_length()
+    return bits > MAX_GOLD_CHARS * 3.33  # 3.32 bits a digit: no number longer than the gold limit is written out
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest bracket nesting in `text`, in one pass (the parsers recurse once per level)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 @lru_cache(maxsize=65536)
@@ -146,14 +188,17 @@ def _prepare_gold(raw: str) -> _Gold:
     normalized = normalize(text)
     if not normalized.text:
         return _Gold(raw, normalized, None, "gold answer is empty")
+    if nesting_depth(normalized.text) > MAX_NESTING:
+        return _Gold(raw, normalized, None, f"gold nested more than {MAX_NESTING} brackets deep")
     try:
         answer = parse_gold_choice(normalized.text) or parse(normalized.text, percent=normalized.percent)
     except TooLarge as error:
         return _Gold(raw, normalized, None, f"gold answer too large: {error}")
+    except RecursionError:
+        return _Gold(raw, normalized, None, "gold nested too deeply to read")
     return _Gold(text, normalized, answer, None)
 
 
-_FAST = FastBackend()
 _SYMBOLIC_CACHE: OrderedDict[tuple[str, str, bool, bool, bool], Outcome] = OrderedDict()
 _SYMBOLIC_CACHE_SIZE = 20000
 _CACHE_LOCK = Lock()
@@ -166,16 +211,18 @@ def _compare(answer: Normalized, gold: _Gold, deadline: float) -> Outcome:
     if _PLUS_MINUS.search(answer_text) and not isinstance(gold_answer, Collection):
         return Outcome(False, Reason.HEDGED, "\\pm gives two answers where one is expected")
     list_context = isinstance(gold_answer, Collection)
+    if nesting_depth(answer_text) > MAX_NESTING:
+        return Outcome(False, Reason.NOT_EQUAL, f"answer nested more than {MAX_NESTING} brackets deep")
     try:
         parsed = parse(answer_text, percent=answer.percent, list_context=list_context)
-    except TooLarge as error:
-        return Outcome(False, Reason.NOT_EQUAL, f"too large to compare: {error}")
-    try:
-        return compare(parsed, gold_answer, _FAST)
+        # the in-process stage stops at the caller's deadline (`OutOfTime` is a `NeedSymbolic`)
+        return compare(parsed, gold_answer, FastBackend(deadline))
     except NeedSymbolic:
         pass
     except TooLarge as error:
         return Outcome(False, Reason.NOT_EQUAL, f"too large to compare: {error}")
+    except RecursionError:
+        return Outcome(False, Reason.NOT_EQUAL, "nested too deeply to compare")
     key = (answer_text, gold_text, answer.percent, gold.normalized.percent, list_context)
     with _CACHE_LOCK:
         cached = _SYMBOLIC_CACHE.get(key)

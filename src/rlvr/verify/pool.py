@@ -1,11 +1,20 @@
-"""A small, thread-safe pool of symbolic worker processes with hard deadlines.
+"""A small, thread-safe, elastic pool of symbolic worker processes with hard deadlines.
 
 Each worker is `python -m rlvr.verify._worker` started with `subprocess.Popen`, which works
 in threads, in async code and inside daemonic multiprocessing workers (unlike
-`multiprocessing` children or `signal.alarm`). A caller waits for the reply with a
-deadline; on overrun the worker is killed and a fresh one is started in its place.
-The one-time start of a worker (importing sympy, about a second) is not charged to the
-check's timeout; it has its own limit, `STARTUP_LIMIT`.
+`multiprocessing` children or `signal.alarm`).
+
+Time: a call's whole budget (waiting for a worker, a worker's start-up, the comparison)
+ends at one deadline; past it the call returns None, so `check`'s bound holds whatever
+the pool is doing. A worker that overruns is killed at its caller's deadline and is
+replaced in the background; a worker still starting is never tied to the caller that
+asked for it, so a caller that gives up leaves it to the next one.
+
+Load: a slow item spends only its own budget. The pool keeps `size` workers warm and, when
+callers are waiting and no worker is free, starts more, up to `max_size`; so items queued
+behind slow ones get fresh workers instead of the slow items' leftovers. Extra workers retire
+after `IDLE_RETIRE` seconds without work. A burst beyond `max_size` concurrent symbolic
+comparisons waits for a free worker within its own budget.
 """
 
 from __future__ import annotations
@@ -19,9 +28,10 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 STARTUP_LIMIT = 60.0
+IDLE_RETIRE = 30.0
 DEFAULT_SIZE = max(2, min(os.cpu_count() or 2, 8))
 
 
@@ -30,7 +40,7 @@ class WorkerUnavailable(RuntimeError):
 
 
 class _Worker:
-    def __init__(self) -> None:
+    def __init__(self, on_change: Callable[[], None]) -> None:
         environment = dict(os.environ)
         source_root = str(Path(__file__).resolve().parents[2])
         environment["PYTHONPATH"] = source_root + os.pathsep + environment.get("PYTHONPATH", "")
@@ -46,10 +56,14 @@ class _Worker:
             env=environment,
             close_fds=True,
         )
+        self.created = time.monotonic()
+        self.idle_since = self.created
         self.replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.ready = threading.Event()
         self.dead = False
         self.next_id = 0
+        self.generation = 0
+        self._on_change = on_change
         reader = threading.Thread(target=self._read, name="rlvr-verify-reader", daemon=True)
         reader.start()
 
@@ -64,28 +78,17 @@ class _Worker:
                     continue
                 if message.get("ready"):
                     self.ready.set()
+                    self._on_change()
                 else:
                     self.replies.put(message)
         except (OSError, ValueError):
             pass
         self.dead = True
-        self.ready.set()
         self.replies.put(None)
+        self._on_change()
 
-    def wait_ready(self, limit: float) -> bool:
-        return self.ready.wait(limit) and not self.dead
-
-    def prestart(self) -> None:
-        """Start one worker in the background unless one exists, so it is warm before it is needed."""
-        if self._prestarted == os.getpid():
-            return
-        with self._condition:
-            if os.getpid() != self._pid:
-                self._reset()
-            self._prestarted = os.getpid()
-            if self._started:
-                return
-        threading.Thread(target=self._prestart, name="rlvr-verify-prestart", daemon=True).start()
+    def usable(self) -> bool:
+        return self.ready.is_set() and not self.dead and self.process.poll() is None
 
     def ask(self, payload: dict[str, Any], timeout: float) -> dict[str, Any] | None:
         """Send one request; the reply, or None when the deadline passed (the worker is then dead)."""
@@ -133,10 +136,11 @@ class _Worker:
 
 
 class SymbolicPool:
-    """Lazily started worker processes shared by all threads of this process."""
+    """Worker processes shared by all threads of this process; see the module docstring."""
 
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+    def __init__(self, size: int = DEFAULT_SIZE, max_size: int | None = None) -> None:
         self.size = size
+        self.max_size = max(size, max_size if max_size is not None else max(2 * size, size + 4))
         self._condition = threading.Condition()
         self._reset()
 
@@ -148,33 +152,49 @@ class SymbolicPool:
     def _reset(self) -> None:
         self._pid = os.getpid()
         self._prestarted = 0
-        self._idle: list[_Worker] = []
-        self._started = 0
+        self._idle: list[_Worker] = []  # free workers, ready or still starting
+        self._count = 0  # every live worker: free, busy or starting
+        self._waiting = 0
+        self._generation = 0
 
     def warm_up(self) -> None:
-        """Start one worker now and wait until it is ready."""
-        worker = self._acquire(STARTUP_LIMIT)[0]
-        if worker is not None:
-            self._release(worker)
+        """Start `size` workers now and wait until they are ready (or `STARTUP_LIMIT` passes)."""
+        with self._condition:
+            self._own()
+            self._replenish()
+            deadline = time.monotonic() + STARTUP_LIMIT
+            while any(not worker.ready.is_set() and not worker.dead for worker in self._idle):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._condition.wait(remaining)
+            if self._idle and not any(worker.usable() for worker in self._idle):
+                raise WorkerUnavailable("the symbolic worker did not start (is rlvr importable by sys.executable?)")
 
     def prestart(self) -> None:
-        """Start one worker in the background unless one exists, so it is warm before it is needed."""
+        """Start the warm workers in the background once per process, so they are ready before they are needed."""
         if self._prestarted == os.getpid():
             return
         with self._condition:
-            if os.getpid() != self._pid:
-                self._reset()
+            self._own()
             self._prestarted = os.getpid()
-            if self._started:
-                return
-        threading.Thread(target=self._prestart, name="rlvr-verify-prestart", daemon=True).start()
+        threading.Thread(target=self._replenish_locked, name="rlvr-verify-prestart", daemon=True).start()
 
     def ask(self, payload: dict[str, Any], timeout: float) -> dict[str, Any] | None:
-        """Run one comparison in a worker; None when it ran past `timeout` seconds."""
-        worker, queued = self._acquire(timeout)
+        """Run one comparison in a worker; None when it could not finish within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        worker = self._acquire(deadline)
         if worker is None:
             return None
-        reply = worker.ask(payload, max(timeout - queued, 0.001))
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            self._release(worker)
+            return None
+        try:
+            reply = worker.ask(payload, remaining)
+        except BaseException:
+            self._discard(worker)  # never leak a busy worker, whatever interrupted the wait
+            raise
         if reply is None or worker.dead:
             self._discard(worker)
             return None
@@ -182,89 +202,122 @@ class SymbolicPool:
         return reply
 
     def close(self) -> None:
-        """Stop every idle worker (busy ones stop when their caller releases them)."""
+        """Stop every idle worker; busy ones stop when their caller releases them."""
         with self._condition:
             if os.getpid() != self._pid:
                 self._reset()
                 return
             idle, self._idle = self._idle, []
-            self._started -= len(idle)
+            self._count -= len(idle)
+            self._generation += 1
         for worker in idle:
             worker.kill()
 
-    def _acquire(self, timeout: float) -> tuple[_Worker | None, float]:
-        """An idle or new worker and the seconds spent queueing for it (worker start-up excluded).
+    # internals; every method named without `_locked` expects the condition to be held ---------
+    def _own(self) -> None:
+        if os.getpid() != self._pid:
+            self._reset()  # after fork: the parent's workers are not ours
 
-        None when no worker frees up within `timeout`.
-        """
-        began = time.monotonic()
-        deadline = began + timeout
+    def _notify(self) -> None:
         with self._condition:
-            if os.getpid() != self._pid:
-                self._reset()  # after fork: the parent's workers are not ours
-            while True:
-                while self._idle:
-                    worker = self._idle.pop()
-                    if not worker.dead and worker.process.poll() is None:
-                        break
-                    self._started -= 1
-                else:
-                    worker = None
-                if worker is not None:
-                    break
-                if self._started < self.size:
-                    self._started += 1
-                    worker = None
-                    break
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return None, 0.0
-                self._condition.wait(remaining)
-        if worker is None:
+            self._condition.notify_all()
+
+    def _start(self) -> None:
+        try:
+            worker = _Worker(self._notify)
+        except OSError as error:
+            raise WorkerUnavailable(f"cannot start the symbolic worker: {error}") from error
+        worker.generation = self._generation
+        self._idle.append(worker)
+        self._count += 1
+
+    def _replenish(self) -> None:
+        """Keep `size` workers alive, and one more starting for each caller left waiting (up to `max_size`)."""
+        starting = sum(1 for worker in self._idle if not worker.ready.is_set())
+        while self._count < self.size or (self._waiting > starting and self._count < self.max_size):
+            self._start()
+            starting += 1
+
+    def _replenish_locked(self) -> None:
+        try:
+            with self._condition:
+                self._own()
+                self._replenish()
+        except WorkerUnavailable:
+            pass  # the next caller that needs a worker reports it
+
+    def _take(self) -> _Worker | None:
+        """A ready free worker, after dropping dead ones and retiring long-idle extras."""
+        now = time.monotonic()
+        found = None
+        for worker in list(self._idle):
+            if worker.dead or worker.process.poll() is not None:
+                self._idle.remove(worker)
+                self._count -= 1
+                if not worker.ready.is_set():
+                    raise WorkerUnavailable("the symbolic worker exited at start (is rlvr importable by sys.executable?)")
+            elif not worker.ready.is_set() and now - worker.created > STARTUP_LIMIT:
+                self._idle.remove(worker)
+                self._count -= 1
+                _kill_later(worker)
+                raise WorkerUnavailable("the symbolic worker did not start within its start-up limit")
+            elif found is None and worker.ready.is_set():
+                found = worker
+            elif self._count > self.size and worker.ready.is_set() and now - worker.idle_since > IDLE_RETIRE:
+                self._idle.remove(worker)
+                self._count -= 1
+                _kill_later(worker)
+        if found is not None:
+            self._idle.remove(found)
+        return found
+
+    def _acquire(self, deadline: float) -> _Worker | None:
+        """A ready worker, or None when none becomes free before `deadline`."""
+        with self._condition:
+            self._own()
+            self._waiting += 1
             try:
-                worker = _Worker()
-            except OSError as error:
-                with self._condition:
-                    self._started -= 1
-                raise WorkerUnavailable(f"cannot start the symbolic worker: {error}") from error
-        queued = time.monotonic() - began
-        if not worker.ready.is_set() and not worker.wait_ready(STARTUP_LIMIT):
-            self._discard(worker)
-            raise WorkerUnavailable("the symbolic worker did not start (is rlvr importable by sys.executable?)")
-        if worker.dead:
-            self._discard(worker)
-            raise WorkerUnavailable("the symbolic worker exited at start")
-        return worker, queued
+                while True:
+                    worker = self._take()
+                    if worker is not None:
+                        return worker
+                    self._replenish()
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return None
+                    self._condition.wait(remaining)
+            finally:
+                self._waiting -= 1
 
     def _release(self, worker: _Worker) -> None:
         with self._condition:
             if os.getpid() != self._pid:
                 return
-            self._idle.append(worker)
-            self._condition.notify()
+            if worker.generation != self._generation:
+                self._count -= 1
+                retired = True
+            else:
+                worker.idle_since = time.monotonic()
+                self._idle.append(worker)
+                retired = False
+            self._condition.notify_all()
+        if retired:
+            worker.kill()
 
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
         with self._condition:
             if os.getpid() != self._pid:
                 return
-            self._started -= 1
-            self._condition.notify()
-        threading.Thread(target=self._prestart, name="rlvr-verify-restart", daemon=True).start()
+            self._count -= 1
+            self._condition.notify_all()
+        # the replacement starts now, in the background, so the next caller finds it warm
+        threading.Thread(target=self._replenish_locked, name="rlvr-verify-restart", daemon=True).start()
 
-    def _prestart(self) -> None:
-        """Replace a killed worker ahead of need so the next check does not wait for sympy to import."""
-        with self._condition:
-            if self._started >= self.size or self._idle:
-                return
-            self._started += 1
-        try:
-            worker = _Worker()
-        except OSError:
-            with self._condition:
-                self._started -= 1
-            return
-        self._release(worker)
+
+def _kill_later(worker: _Worker) -> None:
+    """Kill and reap a worker without holding the pool's lock while it dies."""
+    threading.Thread(target=worker.kill, name="rlvr-verify-kill", daemon=True).start()
 
 
 _POOL = SymbolicPool()
