@@ -10,7 +10,7 @@ recovers the groups and returns the configured method's totals. Components go to
 completions table through `log_extra`.
 
 `RlvrRewardCallback` is the `TrainerCallback` for stateful methods: it calls `on_step`
-each step and, when the method asks for it (LASER-D every K steps), samples the
+each step and, when the method asks for it (LASER-D before step 0, then every K), samples the
 monitoring prompts with the trainer's model and feeds them to `monitor`.
 
 Usage::
