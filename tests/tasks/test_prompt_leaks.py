@@ -32,7 +32,9 @@ from functools import lru_cache
 
 import pytest
 
-from rlvr.tasks import ANSWER_INSTRUCTION, Problem, get, names
+from rlvr.tasks import ANSWER_INSTRUCTION, Problem, Task, get, names
+from rlvr.tasks.families.object_swaps import ObjectSwaps
+from rlvr.tasks.families.zebra import Zebra
 
 FAMILIES = names()
 DIFFICULTIES = (1, 4, 7)
@@ -113,8 +115,12 @@ def _shape(text: str) -> tuple[int, bool]:
 
 @lru_cache(maxsize=None)
 def items(name: str, count: int | None = None, levels: tuple[int, ...] = DIFFICULTIES) -> tuple[Item, ...]:
-    """The sampled items of a family: `count` per difficulty (default by category)."""
-    task = get(name)
+    """The sampled items of a registered family: `count` per difficulty (default by category)."""
+    return items_of(get(name), count, levels)
+
+
+def items_of(task: Task, count: int | None = None, levels: tuple[int, ...] = DIFFICULTIES) -> tuple[Item, ...]:
+    """The sampled items of `task`, each with its example and options."""
     count = count or ITEMS.get(task.category, DEFAULT_ITEMS)
     # Repeated prompts are one observation, not several (math datasets hold few problems).
     problems = list({p.prompt: p for d in levels for p in task.generate(count, seed=2024, difficulty=d)}.values())
@@ -130,10 +136,10 @@ def items(name: str, count: int | None = None, levels: tuple[int, ...] = DIFFICU
 _VERDICTS: dict[tuple[str, str], bool] = {}
 
 
-def correct(name: str, problem: Problem, answer: str) -> bool:
-    key = (problem.id, answer)
+def correct(task: Task, problem: Problem, answer: str) -> bool:
+    key = (problem.id, answer)  # ids start with the family's name
     if key not in _VERDICTS:
-        _VERDICTS[key] = get(name).check(problem, f"<answer>{answer}</answer>").correct
+        _VERDICTS[key] = task.check(problem, f"<answer>{answer}</answer>").correct
     return _VERDICTS[key]
 
 
@@ -178,9 +184,9 @@ class BaseRate:
     habit such as "the earliest time" or "position 1", scores this much on any prompt.
     """
 
-    def __init__(self, name: str, rows: tuple[Item, ...]) -> None:
-        self.name = name
-        rng = random.Random(name)
+    def __init__(self, task: Task, rows: tuple[Item, ...]) -> None:
+        self.task = task
+        rng = random.Random(task.name)
         by_kind: dict[tuple[int, str], list[Problem]] = {}
         for row in rows:
             by_kind.setdefault(kind_of(row.problem), []).append(row.problem)
@@ -191,15 +197,16 @@ class BaseRate:
         kind = kind_of(problem)
         key = (kind, normal(answer))
         if key not in self.cache:
-            self.cache[key] = {p.id: correct(self.name, p, answer) for p in self.panels[kind]}
+            self.cache[key] = {p.id: correct(self.task, p, answer) for p in self.panels[kind]}
         others = {pid: ok for pid, ok in self.cache[key].items() if pid != problem.id}
         return sum(others.values()) / len(others) if others else 0.0
 
 
-def tallies(name: str, rows: tuple[Item, ...] | None = None) -> dict[str, Tally]:
+def tallies(name: str, rows: tuple[Item, ...] | None = None, task: Task | None = None) -> dict[str, Tally]:
     """Each surface policy's hits and chance over `rows` (default: the family's sample)."""
     rows = items(name) if rows is None else rows
-    rate = BaseRate(name, rows)
+    task = get(name) if task is None else task
+    rate = BaseRate(task, rows)
     out = {policy: Tally() for policy in ("example", "listed-example", "before-example", "after-example",
                                           "not-example", "first-option", "last-option")}
 
@@ -220,11 +227,11 @@ def tallies(name: str, rows: tuple[Item, ...] | None = None) -> dict[str, Tally]
     for row in rows:
         problem, example, options = row.problem, row.example, row.options
         k = len(options)
-        right = {o for o in options if correct(name, problem, o)}
+        right = {o for o in options if correct(task, problem, o)}
         uniform = len(right) / k if k else 0.0
         if example is not None:
             listed = normal(example) in options
-            hit = float(correct(name, problem, example))
+            hit = float(correct(task, problem, example))
             out["example"].add(hit, max(uniform if listed else 0.0, rate(problem, example)))
             if listed and k >= 2 and not fixed[(problem.difficulty, normal(example))]:
                 # An example drawn from the options independently of the answer is the answer
@@ -266,19 +273,40 @@ def test_the_leaks_the_audit_found_are_gone(name: str) -> None:
     assert not failures, f"{name}:\n" + "\n".join(failures)
 
 
-def test_the_policies_catch_a_planted_leak() -> None:
-    """The test's own power: an example that is always the option after the gold is caught."""
-    rng = random.Random(7)
-    leak, fair = Tally(), Tally()
-    for _ in range(200):
-        options = [f"thing{i}" for i in rng.sample(range(50), 4)]
-        gold = rng.randrange(4)
-        shown = (gold + 1) % 4  # the object_swaps bug: the example was the next item listed
-        leak.add(float(options[shown - 1] == options[gold]), 0.25)
-        fair_shown = rng.randrange(4)
-        fair.add(float(options[fair_shown - 1] == options[gold]), 0.25)
-    assert leak.hits > leak.bound()
-    assert fair.hits <= fair.bound()
+class _NextItemExample(ObjectSwaps):
+    """object_swaps as it was: the example is the option listed right after the answer."""
+
+    name = "object_swaps_next_item"  # not registered
+
+    def make(self, rng, config):  # type: ignore[no-untyped-def]
+        prompt, answer, metadata = super().make(rng, config)
+        shown, _ = find_example(prompt)
+        options = metadata["options"]
+        leaked = options[(options.index(answer) + 1) % len(options)]
+        return prompt.replace(f"<answer>{shown}</answer>", f"<answer>{leaked}</answer>", 1), answer, metadata
+
+
+class _AnythingButExample(Zebra):
+    """zebra as it was: the example is the first listed value that is not the answer."""
+
+    name = "zebra_anything_but"  # not registered
+
+    def make(self, rng, config):  # type: ignore[no-untyped-def]
+        prompt, answer, metadata = super().make(rng, config)
+        shown, _ = find_example(prompt)
+        listed = sorted(metadata["options"])
+        leaked = listed[0] if listed[0] != answer else listed[1]
+        return prompt.replace(f"<answer>{shown}</answer>", f"<answer>{leaked}</answer>", 1), answer, metadata
+
+
+@pytest.mark.parametrize("leaky", [_NextItemExample, _AnythingButExample])
+def test_the_policies_catch_planted_leaks(leaky: type[Task]) -> None:
+    """The test's power: the audit's two kinds of leak, planted back into a family, are caught."""
+    task = leaky()
+    rows = items_of(task, 150, (1, 3))
+    caught = [policy for policy, tally in tallies(task.name, rows, task).items()
+              if tally.count and (tally.hits > tally.bound() or policy == TWO_SIDED and tally.hits < tally.floor())]
+    assert caught, f"{task.name}: the planted leak went unnoticed"
 
 
 if __name__ == "__main__":  # a report of every family's tallies
