@@ -174,3 +174,16 @@ def test_fewer_than_three_rollouts_still_adapt() -> None:
     laser = rewards.get("laser_d", grid_lower=1024, grid_upper=4096)
     laser.monitor(RolloutBatch.from_groups(correct, length), 0)
     assert laser.targets["medium"] == 1024  # rlvr: m at least 1
+
+
+def test_bucket_rules_differ_only_at_exact_thirds() -> None:
+    from rlvr.rewards.methods.laser_d import difficulty_buckets
+
+    for n in range(1, 13):
+        for right in range(n + 1):
+            batch = RolloutBatch.from_groups([[1] * right + [0] * (n - right)], [[10] * n])
+            scoring, released = difficulty_buckets(batch, "scoring")[0], difficulty_buckets(batch, "released")[0]
+            exact_third = 3 * right in (n, 2 * n)
+            assert (scoring != released) == exact_third
+    with pytest.raises(rewards.RewardError, match="bucket rule"):
+        difficulty_buckets(RolloutBatch.from_groups([[1]], [[1]]), "other")

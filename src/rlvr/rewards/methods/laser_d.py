@@ -29,6 +29,8 @@ def difficulty_buckets(batch: RolloutBatch, rule: str = "scoring") -> np.ndarray
     has exactly a third or two thirds right (n divisible by 3). Compared as 3 * sum against
     k * size, so 2 of 6 is exactly one third.
     """
+    if rule not in ("scoring", "released"):
+        raise RewardError(f"bucket rule must be 'scoring' or 'released'; got {rule!r}")
     groups = Groups.of(batch.group)
     solved = 3.0 * groups.sum(batch.correct)
     size = groups.size.astype(np.float64)
