@@ -118,8 +118,7 @@ def format_example(rng: random.Random, options: Sequence[str], pool: Sequence[st
     A value of the answer's kind from `pool` that is not one of the puzzle's `options`, or,
     when the pool has no such value, one of the options drawn at random (it may be the
     answer). Never chosen with the answer in view: an example "next to" the answer or
-    "anything but" the answer gives the answer away. Draw it after the puzzle so the
-    puzzle's own draws do not change.
+    "anything but" the answer gives the answer away.
     """
     listed = set(options)
     outside = [value for value in pool if value not in listed]
