@@ -1,38 +1,112 @@
-"""Does difficulty really grow? Mean `metadata["effort"]` per family at difficulty 1..10.
+"""Does difficulty really grow? Settings and measured effort of every family at difficulty 1..10.
 
-Effort is each family's own size or solver-effort measure (cells to fill, search nodes,
-clauses, ...), so curves are normalised to the family's largest mean. `run.py` puts the
-table into RESULTS.md; run alone, this prints it and writes difficulty.png.
+For each family and level: the knobs `config_for` sets, the median and mean of
+`metadata["effort"]` (each family's own size or solver-effort measure, see EFFORT), how
+many of the sampled prompts are distinct, generation speed, and for families where the
+audit found a gap between setting and outcome, the outcome itself (sudoku's real blanks,
+futoshiki's given digits, norinori's revealed cells, ...). Items are seed 0, index 0, 1, ...
+per level, time-boxed. Writes difficulty.json (read by make_docs.py for docs/tasks.md)
+and difficulty.png; `run.py` also uses `measure_all`, `plot` and `section`.
 
-    python benchmarks/tasks/difficulty.py [--items 6] [--seconds 0.5]
+    python benchmarks/tasks/difficulty.py [--items 24] [--seconds 1.5] [--families sudoku,futoshiki]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from rich.progress import Progress
-
-from rlvr.tasks import get, names
+from rlvr.tasks import Problem, get, names
 
 HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "difficulty.json"
 LEVELS = range(1, 11)
 
+_CELLS_NODES = "unknown cells + solver nodes"
+# What `metadata["effort"]` counts in each family.
+EFFORT: dict[str, str] = {
+    "aime24": "tenth by problem number", "amc23": "tenth by problem number",
+    "gsm8k": "calculation steps of the reference", "math500": "level and solution length",
+    "alphabet_sort": "comparisons to sort", "arithmetic": "operations + digits + brackets",
+    "arrow_maze": _CELLS_NODES, "binairo": "blank cells + solver nodes",
+    "boolean_expression": "expression size", "buggy_table_qa": "rows x (1 + bugs)",
+    "cipher": "letters x key work", "countdown": "numbers the planted solution combines",
+    "cryptarithm": "letters x columns, + solver nodes when proved unique",
+    "digit_restoration": "hidden digits (uniqueness caps them)",
+    "dyck_completion": "prefix + completion length", "dyck_error": "error position + length / 4",
+    "futoshiki": "blank cells + solver nodes", "graph_coloring": "edges",
+    "hanoi_sliding": "optimal / known plan length", "hidato": "blank cells + solver nodes",
+    "kakurasu": _CELLS_NODES, "kenken": _CELLS_NODES, "knights_knaves": "truth-table rows checked",
+    "light_up": "white cells + solver nodes", "magic_square": "blank cells", "maze": "shortest path length",
+    "minesweeper": "hidden cells + solver nodes", "nonogram": _CELLS_NODES, "norinori": _CELLS_NODES,
+    "nurikabe": "cells + solver nodes", "object_swaps": "trades", "operator_redefinition": "operations",
+    "property_tracking": "events x objects", "sat": "solver nodes + clauses", "scheduling": "busy blocks",
+    "sequence_induction": "rule parameters x 4 + terms asked + digits", "skyscrapers": "blank cells + solver nodes",
+    "sort_trace_error": "length x steps", "spatial_relations": "nodes + edges or depth",
+    "star_battle": _CELLS_NODES, "sudoku": "solver nodes of the uniqueness proof",
+    "syllogisms": "premises x 2^terms", "tents": "tents to place + solver nodes",
+    "web_of_lies": "people", "word_problems": "steps", "zebra": "solver nodes",
+}
 
-def mean_efforts(name: str, items: int, seconds: float) -> list[float]:
-    """Mean effort at each difficulty over up to `items` problems (at least one, time-boxed)."""
+
+def _board_count(problem: Problem, keep: Callable[[str], bool]) -> int:
+    return sum(1 for row in problem.metadata["board"] for cell in row if keep(str(cell)))
+
+
+# Outcomes where a setting and the puzzle could part ways (the audit found sudoku's 64 blanks
+# giving 57, futoshiki's 0% givens giving ~30%, norinori revealing half its shaded cells).
+OUTCOMES: dict[str, tuple[str, Callable[[Problem], float]]] = {
+    "sudoku": ("blanks", lambda p: p.metadata["blanks"]),
+    "futoshiki": ("given digits", lambda p: _board_count(p, lambda c: c != "_")),
+    "skyscrapers": ("given digits", lambda p: _board_count(p, lambda c: c != "_")),
+    "binairo": ("shown cells", lambda p: _board_count(p, lambda c: c != ".")),
+    "kakurasu": ("shown cells", lambda p: _board_count(p, lambda c: c != "?")),
+    "kenken": ("one-cell cages + given cells",
+               lambda p: len(p.metadata["givens"]) + sum(len(cage["cells"]) == 1 for cage in p.metadata["cages"])),
+    "norinori": ("revealed cells", lambda p: len(p.metadata["givens"])),
+    "star_battle": ("revealed stars", lambda p: len(p.metadata["givens"])),
+    "digit_restoration": ("hidden digits", lambda p: p.metadata["hidden_digits"]),
+}
+
+
+def measure_level(name: str, difficulty: int, items: int, seconds: float) -> dict[str, Any]:
+    """One level: knobs, effort statistics, distinct prompts and speed over up to `items` problems."""
     task = get(name)
-    means = []
-    for difficulty in LEVELS:
-        efforts, start = [], time.perf_counter()
-        for index in range(items):
-            efforts.append(float(task.problem(index, seed=0, difficulty=difficulty).metadata["effort"]))
-            if time.perf_counter() - start > seconds:
-                break
-        means.append(sum(efforts) / len(efforts))
-    return means
+    problems: list[Problem] = []
+    start = time.perf_counter()
+    for index in range(items):
+        problems.append(task.problem(index, seed=0, difficulty=difficulty))
+        if len(problems) >= 3 and time.perf_counter() - start > seconds:
+            break
+    elapsed = time.perf_counter() - start
+    efforts = [float(p.metadata["effort"]) for p in problems]
+    row: dict[str, Any] = {
+        "difficulty": difficulty,
+        "knobs": problems[0].metadata["knobs"],
+        "items": len(problems),
+        "effort_median": statistics.median(efforts),
+        "effort_mean": statistics.fmean(efforts),
+        "distinct": len({p.prompt for p in problems}),
+        "per_second": len(problems) / elapsed,
+    }
+    if name in OUTCOMES:
+        label, read = OUTCOMES[name]
+        row["outcome"] = {"label": label, "median": statistics.median(read(p) for p in problems)}
+    return row
+
+
+def measure(name: str, items: int, seconds: float) -> list[dict[str, Any]]:
+    return [measure_level(name, d, items, seconds) for d in LEVELS]
+
+
+def measure_all(items: int, seconds: float, families: list[str] | None = None) -> dict[str, list[float]]:
+    """Mean effort per level for every family (the curves `plot` and `section` take)."""
+    return {name: [row["effort_mean"] for row in measure(name, items, seconds)] for name in families or names()}
 
 
 def plot(curves: dict[str, list[float]], path: Path) -> None:
@@ -60,25 +134,15 @@ def plot(curves: dict[str, list[float]], path: Path) -> None:
     plt.close(fig)
 
 
-def measure_all(items: int, seconds: float) -> dict[str, list[float]]:
-    curves: dict[str, list[float]] = {}
-    with Progress() as progress:
-        bar = progress.add_task("difficulty", total=len(names()))
-        for name in names():
-            progress.update(bar, description=f"effort {name:<18}")
-            curves[name] = mean_efforts(name, items, seconds)
-            progress.advance(bar)
-    return curves
-
-
 def section(curves: dict[str, list[float]], items: int) -> list[str]:
-    """Markdown lines: the effort table (headings at level 2)."""
+    """Markdown lines for RESULTS.md: the mean-effort table (headings at level 2)."""
     lines = [
         "## Does difficulty grow?",
         "",
         f"Mean `metadata[\"effort\"]` (each family's own size or solver-effort measure) over up to {items} "
-        "problems per difficulty, seed 0 (`benchmarks/tasks/difficulty.py`). `rises` counts the steps from one "
-        "difficulty to the next where the mean does not fall; with few items per level a step can dip by chance.",
+        "problems per difficulty, seed 0 (`benchmarks/tasks/difficulty.py`; settings and medians per level are in "
+        "docs/tasks.md). `rises` counts the steps from one difficulty to the next where the mean does not fall; with "
+        "few items per level a step can dip by chance.",
         "",
         "| family | category | effort at 1 | at 5 | at 10 | 10 / 1 | rises (of 9) |",
         "|---|---|---|---|---|---|---|",
@@ -94,12 +158,26 @@ def section(curves: dict[str, list[float]], items: int) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--items", type=int, default=6)
-    parser.add_argument("--seconds", type=float, default=0.5, help="time box per family and difficulty")
+    parser.add_argument("--items", type=int, default=24, help="problems per family and level (at most)")
+    parser.add_argument("--seconds", type=float, default=1.5, help="time box per family and level")
+    parser.add_argument("--families", default="", help="comma-separated; others keep their stored rows")
     args = parser.parse_args()
-    curves = measure_all(args.items, args.seconds)
+    chosen = [n for n in args.families.split(",") if n] or names()
+    unknown = sorted(set(chosen) - set(names()))
+    if unknown:
+        raise SystemExit(f"unknown families: {', '.join(unknown)}")
+    stored = json.loads(RESULTS.read_text()) if RESULTS.exists() and args.families else {"families": {}}
+    for name in chosen:
+        started = time.perf_counter()
+        stored["families"][name] = measure(name, args.items, args.seconds)
+        medians = [row["effort_median"] for row in stored["families"][name]]
+        print(f"{name:<22} {time.perf_counter() - started:5.1f}s  median effort {medians}", flush=True)
+    stored["families"] = dict(sorted(stored["families"].items()))
+    stored.update(items=args.items, seconds=args.seconds, seed=0)
+    RESULTS.write_text(json.dumps(stored, indent=1) + "\n")
+    curves = {name: [row["effort_mean"] for row in rows] for name, rows in stored["families"].items()}
     plot(curves, HERE / "difficulty.png")
-    print("\n".join(section(curves, args.items)))
+    print(f"wrote {RESULTS} and {HERE / 'difficulty.png'}")
 
 
 if __name__ == "__main__":

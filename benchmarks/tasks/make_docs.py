@@ -1,97 +1,140 @@
-"""Regenerate docs/tasks.md: the guide below, then the table of every registered family.
+"""Regenerate the generated sections of docs/tasks.md: difficulty levels, then every family.
+
+The guide at the top of docs/tasks.md is written by hand and kept as it is; everything from
+the first generated heading on is rewritten. The difficulty section reads the measurements
+in benchmarks/tasks/difficulty.json (made by difficulty.py), so this script is quick.
 
     python benchmarks/tasks/make_docs.py
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from rlvr.tasks.catalog import markdown
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "tasks.md"
+HERE = Path(__file__).resolve().parent
+DOCS = HERE.parents[1] / "docs" / "tasks.md"
+MEASURED = HERE / "difficulty.json"
+GENERATED = ("## Difficulty levels", "## Task families")
+LEVELS = range(1, 11)
 
-GUIDE = r"""# Tasks: verifiable problems at any difficulty
+# How a setting and the puzzle it makes can part ways, per family (kept next to the numbers).
+NOTES = [
+    "`sudoku`: blanks are a target. One removal pass stops at a minimal puzzle, which on 9x9 has 54-59 "
+    "blanks (median 57), so difficulty 10 asks for 58 and gets up to 12 passes with fresh removal orders; the "
+    "64 it used to ask for was not reached.",
+    "`futoshiki`: given digits are the setting's share plus only those uniqueness needs. Refinement draws "
+    "signs before digits, and digits implied by later clues are removed again (it kept about 30% of the "
+    "cells at a setting of 0 before).",
+    "`norinori`: a rival shading is broken by moving one of its cells to a neighbouring region; a shaded cell "
+    "is revealed only when no move is left or the `reshapes` budget is spent (it revealed about half of the "
+    "shaded cells at difficulty 10 before).",
+    "`binairo`, `kakurasu`: cells revealed to reach uniqueness and implied by the others are hidden again, so "
+    "the share shown up front is what tells levels of one size apart.",
+    "`hanoi_sliding`: the 8-puzzle's goal layout is random, so low levels (3-move scrambles) have hundreds of "
+    "distinct prompts instead of 14.",
+    "`digit_restoration`: `hidden` is a ceiling; uniqueness caps the hidden digits near 4-5 at 3-4 digit "
+    "operands, so the upper levels differ more in operand size than in hidden digits.",
+    "`nurikabe`: islands stop growing once the sea has no 2x2 pool, which rarely lets them pass 6 cells, so "
+    "`max_island` stops at 6 and the size grows instead.",
+    "Effort with solver nodes (most grid puzzles) is noisy from one puzzle to the next; a median can dip by a "
+    "step where few items fit in the time box.",
+]
 
-`rlvr.tasks` makes problems whose answers a program can check, in many domains, with a
-difficulty dial from 1 to 10, and checks model responses to them. Math benchmarks ship
-inside the package as families too.
 
-```python
-from rlvr.tasks import get, names, Mixture, Curriculum
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 or value == int(value) else f"{value:.1f}"
 
-task = get("sat")
-problem = task.problem(0, seed=0, difficulty=4)      # deterministic: (family, seed, difficulty, index)
-verdict = task.check(problem, "<think>...</think><answer>x1=1, x2=0, ...</answer>")
-verdict.correct, verdict.reason                     # True/False and a stable reason word
-```
 
-## The contract every family meets
-- **Deterministic streams.** Item *i* depends only on the family, seed, difficulty and *i*
-  (each item has its own RNG, seeded from a blake2b hash of those four), so item 10,000 costs
-  the same as item 0 and shards agree. Families that draw only a few numbers per item
-  (`arithmetic`, and a mixture's choice of family) set `light_rng = True` and get a
-  `LightRandom`, which seeds in O(1) where a Mersenne Twister mixes 624 words.
-- **One right answer, or any valid one.** A puzzle either has exactly one solution (proved by
-  a solver at generation time) or is checked by its rules, so every valid solution scores 1
-  (`sat`, `dyck_completion`, `sequence_induction` accept any rule-consistent answer; see each
-  family's docstring). `problem.answer` always holds one valid solution.
-- **No partial credit, no eval.** Answers are parsed by small strict parsers with size caps;
-  nothing a model wrote is ever evaluated as code. Reasons: `valid-solution`, `equal-*`,
-  `not-equal`, `rule-violation`, `invalid-format`, `no-answer`.
-- **Answer format.** The final answer goes inside `<answer></answer>` (the last tag after any
-  `</think>`). Math families and `arithmetic` ask for `\boxed{}` and accept either.
-- **Difficulty that grows.** `config_for(d)` maps 1..10 monotonically onto knobs (recorded in
-  `metadata["knobs"]`); `metadata["effort"]` records a size or solver-effort measure that
-  rises with difficulty. Knobs can be pinned: `get("sat", variables=30)`.
-- **Negative examples.** `task.corrupt(problem, rng)` returns a well-formed wrong answer.
+def _knobs(knobs: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in knobs.items()).replace("|", "\\|")
 
-## Math datasets
-`math500`, `gsm8k`, `aime24` and `amc23` are bundled (see `rlvr/tasks/data/PROVENANCE.md`) and
-checked with `rlvr.verify.check`. Difficulty picks a pool: MATH-500 level ceil(d/2) (odd d
-the half with shorter reference solutions, even d the longer half); GSM8K the d-th tenth by
-number of calculation steps in the reference; AIME and AMC the d-th tenth by problem number
-within the contest. `generate(n)` walks a seeded permutation of the pool and, past its end,
-cycles with a fresh permutation per epoch (`metadata["epoch"]`; ids stay unique). For
-evaluation over the whole set use `get("math500").all_problems()`. These are test sets:
-evaluate on them, do not train on them.
 
-## Mixtures and curricula
-```python
-mix = Mixture(["sudoku", "arithmetic", "cipher"], weights=[1, 2, 1], seed=7,
-              difficulty={"sudoku": 2, "arithmetic": 4, "cipher": 3})
-batch = list(mix.generate(256))            # item i depends only on seed and i
-curriculum = Curriculum(start=1, window=32) # up above 70% success, down below 30%, bounded 1..10
-mix = Mixture(["sudoku", "arithmetic"], curriculum=curriculum)
-for problem in mix.generate(64):
-    verdict = mix.check(problem, response_for(problem))
-    curriculum.update(problem.task, verdict.correct)
-state = curriculum.state_dict()             # save with the trainer checkpoint
-```
+def difficulty_section(data: dict[str, Any]) -> list[str]:
+    """Markdown lines: effort per level for every family, outcomes, and every level's settings."""
+    from rlvr.tasks import get  # the catalog import above already loads the registry
 
-## Command line
-```
-rlvr tasks list                       # families, category, knobs, a short example
-rlvr tasks show sudoku --difficulty 5 --seed 3
-rlvr tasks export --tasks sudoku,zebra --n 10000 --difficulty 3 --format verl -o train.parquet
-rlvr tasks export --tasks arithmetic --n 2000 --difficulty 1 --format trl -o train.jsonl
-rlvr tasks export --tasks math500 --n 500 --format verl --split test -o test.parquet
-rlvr tasks check responses.jsonl      # lines: an exported row (or a problem) plus "response"
-```
-`--format verl` writes `data_source` (`rlvr/<task>`), `prompt` (chat messages), `ability`
-(the category), `reward_model{style, ground_truth}` and `extra_info` (`index`, `split`, `id`,
-`difficulty` and `problem_json`, which the reward function uses to check); `trl` writes `prompt`, `answer`, `task`, `difficulty`,
-`problem_json`; `jsonl` writes the problems themselves. Parquet needs `pip install 'rlvr[data]'`.
-Families take turns row by row unless `--weights` asks for a random mixture. Unknown families
-and bad difficulties are reported in one line (exit code 2).
+    families = data["families"]
+    by_category = sorted(families, key=lambda name: (get(name).category, name))
+    header = "| family | effort counts | " + " | ".join(str(d) for d in LEVELS) + " |"
+    rule = "|---|---|" + "---:|" * len(LEVELS)
+    lines = [
+        "## Difficulty levels",
+        "",
+        "Generated by `python benchmarks/tasks/make_docs.py` from `benchmarks/tasks/difficulty.json` "
+        "(measured by `python benchmarks/tasks/difficulty.py`); do not edit by hand.",
+        "",
+        "Every family has ten distinct levels: each step from one difficulty to the next changes at least one "
+        "knob, and no knob ever moves back toward easier (`tests/tasks/test_knobs_monotone.py`). A setting is "
+        "not always the puzzle it names (uniqueness can need more givens than a setting shows, a generator can "
+        "stop short of a target), so below is what the generators really make: the median "
+        f"`metadata[\"effort\"]` over up to {data['items']} problems per level (seed {data['seed']}, items "
+        f"0, 1, ..., at least 3 and at most {data['seconds']} s per level), and for the families where setting "
+        "and outcome can part, the outcome. `tests/tasks/test_difficulty_levels.py` holds the median effort of "
+        "the families whose measure is not dominated by search noise to never fall with the level, and the "
+        "outcomes below to their settings.",
+        "",
+        header,
+        rule,
+    ]
+    for name in by_category:
+        rows = families[name]
+        cells = " | ".join(_number(row["effort_median"]) for row in rows)
+        lines.append(f"| `{name}` | {_effort_label(name)} | {cells} |")
+    lines += ["", "Outcomes (median over the same problems):", "",
+              "| family | outcome | " + " | ".join(str(d) for d in LEVELS) + " |", rule]
+    for name in by_category:
+        rows = families[name]
+        if "outcome" in rows[0]:
+            cells = " | ".join(_number(row["outcome"]["median"]) for row in rows)
+            lines.append(f"| `{name}` | {rows[0]['outcome']['label']} | {cells} |")
+    lines += ["", *[f"- {note}" for note in NOTES], "",
+              "<details><summary>Settings, effort, distinct prompts and speed at every level</summary>", "",
+              "| family | level | settings | problems | median effort | mean effort | distinct prompts "
+              "| problems/s (one core, shared machine: rough) |",
+              "|---|---:|---|---:|---:|---:|---:|---:|"]
+    for name in by_category:
+        for row in families[name]:
+            lines.append(f"| `{name}` | {row['difficulty']} | {_knobs(row['knobs'])} | {row['items']} | "
+                         f"{_number(row['effort_median'])} | {_number(row['effort_mean'])} | {row['distinct']} | "
+                         f"{_number(row['per_second'])} |")
+    lines += ["", "</details>", ""]
+    return lines
 
-Speed per family (generation and verification, beside reasoning-gym) and mean effort by difficulty are in
-`benchmarks/tasks/RESULTS.md`.
-"""
+
+def _effort_label(name: str) -> str:
+    import difficulty  # benchmarks/tasks/difficulty.py, next to this script
+
+    return difficulty.EFFORT.get(name, "-")
+
+
+def hand_written(text: str) -> str:
+    """The guide: docs/tasks.md up to its first generated heading."""
+    kept = []
+    for line in text.splitlines():
+        if line.startswith(GENERATED):
+            break
+        kept.append(line)
+    return "\n".join(kept).rstrip() + "\n"
 
 
 def main() -> None:
-    DOCS.write_text(GUIDE + "\n" + markdown(level=2) + "\n", encoding="utf-8")
+    import sys
+
+    sys.path.insert(0, str(HERE))
+    if not DOCS.exists():
+        raise SystemExit(f"{DOCS} is missing: its hand-written guide is the start of the page")
+    guide = hand_written(DOCS.read_text(encoding="utf-8"))
+    parts = [guide]
+    if MEASURED.exists():
+        parts.append("\n".join(difficulty_section(json.loads(MEASURED.read_text(encoding="utf-8")))))
+    else:
+        print(f"no {MEASURED.name}: run benchmarks/tasks/difficulty.py first; the difficulty section is left out")
+    parts.append(markdown(level=2) + "\n")
+    DOCS.write_text("\n".join(parts), encoding="utf-8")
     print(f"wrote {DOCS}")
 
 

@@ -125,6 +125,8 @@ def test_low_difficulty_has_many_distinct_puzzles() -> None:
     # memorisation risk; a random goal layout widens it while the puzzles stay short.
     problems = list(TASK.generate(300, seed=0, difficulty=1))
     assert len({p.prompt for p in problems}) >= 100
+    hanoi = [p for p in problems if p.metadata["puzzle"] == "hanoi"]
+    assert len({p.prompt for p in hanoi}) >= 15  # a full-peg start of 2 disks gives only 6
     sliding = [p for p in problems if p.metadata["puzzle"] == "sliding"]
     assert sliding and max(p.metadata["limit"] for p in sliding) <= 3
 

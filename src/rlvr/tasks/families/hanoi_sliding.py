@@ -138,7 +138,9 @@ class HanoiSliding(CachedConfig, Task):
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
-        return Config(disks=lerp(difficulty, 2, 7), random_start=difficulty >= 4, scramble=lerp(difficulty, 3, 40))
+        # Hanoi always starts from a random legal position: from one full peg, the first levels
+        # had 6 distinct Hanoi prompts each, few enough to memorise.
+        return Config(disks=lerp(difficulty, 2, 7), random_start=True, scramble=lerp(difficulty, 3, 40))
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict[str, Any]]:
         if rng.random() < 0.5:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from itertools import permutations
 
 from rlvr.tasks.base import Problem, TaskError, register
-from rlvr.tasks.families._csp import Model, refine_until_unique
+from rlvr.tasks.families._csp import Model, prune_clues, refine_until_unique
 from rlvr.tasks.families._grid import (
     Grid,
     answer_block,
@@ -118,6 +118,13 @@ class Skyscrapers(LatinGridTask):
             result = refine_until_unique(solve, target, start, edges, breaks, rng)
             if result is None:
                 result = refine_until_unique(solve, target, start + edges, givens, breaks, rng)
+                if result is not None:
+                    # digits drawn against early rivals are often implied by later ones: drop those,
+                    # so a setting of 0% shows only the digits uniqueness needs
+                    chosen = set(start)
+                    pruned, pruned_nodes = prune_clues(
+                        solve, result[0], lambda clue: clue[0] == "given" and clue not in chosen, rng)
+                    result = (pruned, pruned_nodes or result[1])
             if result is not None:
                 break
         clues, nodes = result

@@ -128,7 +128,7 @@ class Tents(GridTask):
         answer = format_grid([[TREE if (r, c) in trees else TENT if (r, c) in tents else GRASS for c in range(n)]
                               for r in range(n)])
         metadata = {"size": n, "board": board, "row_counts": rows, "col_counts": cols,
-                    "effort": n * n - len(trees) + nodes}
+                    "effort": len(tents) - len(givens) + nodes}
         return prompt, answer, metadata
 
     def shape(self, problem: Problem) -> tuple[int, int]:
