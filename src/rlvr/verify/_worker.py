@@ -3,11 +3,18 @@
 Request: `{"id": int, "answer": str, "gold": str, "answer_percent": bool, "gold_percent": bool,
 "list_context": bool}`. Reply: `{"id": int, "equal": bool, "reason": str, "detail": str | None}`.
 The parent enforces the deadline by killing this process, so nothing here needs signals.
+
+`python -m rlvr.verify._worker --zygote` imports sympy once and then forks a ready worker
+for each `{"fork": "<unix socket path>"}` line: the child connects to that socket and serves
+requests over it exactly as above. A fork takes milliseconds where a fresh interpreter
+takes a second or more of CPU to import sympy, which is what lets the pool add workers
+under load without charging their start-up to the items waiting for them.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import TextIO
 
@@ -32,7 +39,7 @@ def serve(stdin: TextIO, stdout: TextIO) -> None:
 
     backend = SympyBackend()
     sys.setrecursionlimit(5000)
-    stdout.write(json.dumps({"ready": True}) + "\n")
+    stdout.write(json.dumps({"ready": True, "pid": os.getpid()}) + "\n")
     stdout.flush()
     for line in stdin:
         try:
@@ -59,8 +66,51 @@ def serve(stdin: TextIO, stdout: TextIO) -> None:
         stdout.flush()
 
 
+def zygote(stdin: TextIO, stdout: TextIO) -> None:
+    """Import everything once, then fork one ready worker per request until stdin closes."""
+    import signal
+
+    from rlvr.verify.symbolic import to_sympy
+
+    to_sympy("x+1")  # the parser builds its tables on first use; children inherit them built
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    stdout.write(json.dumps({"ready": True, "pid": os.getpid()}) + "\n")
+    stdout.flush()
+    for line in stdin:
+        try:
+            path = json.loads(line).get("fork")
+        except (json.JSONDecodeError, AttributeError):
+            continue
+        if not isinstance(path, str):
+            continue
+        if os.fork() == 0:
+            code = 0
+            try:
+                _serve_socket(path)
+            except BaseException:  # noqa: BLE001 - a child never returns into the zygote's loop
+                code = 1
+            os._exit(code)
+
+
+def _serve_socket(path: str) -> None:
+    import signal
+    import socket
+
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    # let go of the zygote's pipes: the parent must see them close when the zygote exits
+    blank = os.open(os.devnull, os.O_RDWR)
+    os.dup2(blank, 0)
+    os.dup2(blank, 1)
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    connection.connect(path)
+    serve(connection.makefile("r", encoding="utf-8"), connection.makefile("w", encoding="utf-8"))
+
+
 if __name__ == "__main__":
     _limit_memory()
     replies = sys.stdout
     sys.stdout = sys.stderr  # stray prints from libraries must not corrupt the reply stream
-    serve(sys.stdin, replies)
+    if sys.argv[1:] == ["--zygote"]:
+        zygote(sys.stdin, replies)
+    else:
+        serve(sys.stdin, replies)

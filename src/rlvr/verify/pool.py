@@ -1,6 +1,7 @@
 """A small, thread-safe, elastic pool of symbolic worker processes with hard deadlines.
 
-Each worker is `python -m rlvr.verify._worker` started with `subprocess.Popen`, which works
+Workers are processes (`rlvr.verify._process`): forked in milliseconds by a zygote that has
+sympy imported, or started as fresh interpreters where forking is unavailable. Both work
 in threads, in async code and inside daemonic multiprocessing workers (unlike
 `multiprocessing` children or `signal.alarm`).
 
@@ -10,25 +11,24 @@ the pool is doing. A worker that overruns is killed at its caller's deadline and
 replaced in the background; a worker still starting is never tied to the caller that
 asked for it, so a caller that gives up leaves it to the next one.
 
-Load: a slow item spends only its own budget. The pool keeps `size` workers warm and, when
-callers are waiting and no worker is free, starts more, up to `max_size`; so items queued
-behind slow ones get fresh workers instead of the slow items' leftovers. Extra workers retire
-after `IDLE_RETIRE` seconds without work. A burst beyond `max_size` concurrent symbolic
-comparisons waits for a free worker within its own budget.
+Load: a slow item spends only its own budget, never another item's. The pool keeps `size`
+workers warm and, while callers wait with no worker free, forks more, up to `max_size`; so
+items queued behind slow ones get fresh workers at once instead of the slow items'
+leftovers. A worker busy past `SLOW_AFTER` while other callers are active drops to the
+lowest CPU priority (and retires after its item), so the slow item keeps its deadline but
+not the CPU the others need. Extra workers retire after `IDLE_RETIRE` idle seconds. A burst
+beyond `max_size` concurrent symbolic comparisons waits for a free worker within its own budget.
 """
 
 from __future__ import annotations
 
 import atexit
-import json
 import os
-import queue
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+
+from rlvr.verify._process import CAN_FORK, Worker as _Worker, Zygote
 
 STARTUP_LIMIT = 60.0
 IDLE_RETIRE = 30.0
@@ -39,108 +39,12 @@ class WorkerUnavailable(RuntimeError):
     """A symbolic worker could not be started."""
 
 
-class _Worker:
-    def __init__(self, on_change: Callable[[], None]) -> None:
-        environment = dict(os.environ)
-        source_root = str(Path(__file__).resolve().parents[2])
-        environment["PYTHONPATH"] = source_root + os.pathsep + environment.get("PYTHONPATH", "")
-        environment.setdefault("PYTHONHASHSEED", "0")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "rlvr.verify._worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            encoding="utf-8",
-            bufsize=1,
-            env=environment,
-            close_fds=True,
-        )
-        self.created = time.monotonic()
-        self.idle_since = self.created
-        self.replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        self.ready = threading.Event()
-        self.dead = False
-        self.next_id = 0
-        self.generation = 0
-        self._on_change = on_change
-        reader = threading.Thread(target=self._read, name="rlvr-verify-reader", daemon=True)
-        reader.start()
-
-    def _read(self) -> None:
-        stream = self.process.stdout
-        assert stream is not None
-        try:
-            for line in stream:
-                try:
-                    message = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                if message.get("ready"):
-                    self.ready.set()
-                    self._on_change()
-                else:
-                    self.replies.put(message)
-        except (OSError, ValueError):
-            pass
-        self.dead = True
-        self.replies.put(None)
-        self._on_change()
-
-    def usable(self) -> bool:
-        return self.ready.is_set() and not self.dead and self.process.poll() is None
-
-    def ask(self, payload: dict[str, Any], timeout: float) -> dict[str, Any] | None:
-        """Send one request; the reply, or None when the deadline passed (the worker is then dead)."""
-        self.next_id += 1
-        request_id = self.next_id
-        deadline = time.monotonic() + timeout
-        try:
-            assert self.process.stdin is not None
-            self.process.stdin.write(json.dumps({**payload, "id": request_id}) + "\n")
-            self.process.stdin.flush()
-        except (OSError, ValueError):
-            self.kill()
-            return None
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.kill()
-                return None
-            try:
-                reply = self.replies.get(timeout=remaining)
-            except queue.Empty:
-                self.kill()
-                return None
-            if reply is None:
-                return None
-            if reply.get("id") == request_id:
-                return reply
-
-    def kill(self) -> None:
-        self.dead = True
-        try:
-            self.process.kill()
-        except OSError:
-            pass
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
-        for stream in (self.process.stdin, self.process.stdout):
-            try:
-                if stream is not None:
-                    stream.close()
-            except (OSError, ValueError):
-                pass
-
-
 class SymbolicPool:
     """Worker processes shared by all threads of this process; see the module docstring."""
 
     def __init__(self, size: int = DEFAULT_SIZE, max_size: int | None = None) -> None:
         self.size = size
-        self.max_size = max(size, max_size if max_size is not None else max(2 * size, size + 4))
+        self.max_size = max(size, max_size if max_size is not None else size + max(size, 6))
         self._condition = threading.Condition()
         self._reset()
 
@@ -155,7 +59,9 @@ class SymbolicPool:
         self._idle: list[_Worker] = []  # free workers, ready or still starting
         self._count = 0  # every live worker: free, busy or starting
         self._waiting = 0
+        self._active = 0  # callers inside ask()
         self._generation = 0
+        self._zygote: Zygote | None = None  # after a fork, the parent's zygote is not ours (nor killed by us)
 
     def warm_up(self) -> None:
         """Start `size` workers now and wait until they are ready (or `STARTUP_LIMIT` passes)."""
@@ -183,18 +89,22 @@ class SymbolicPool:
     def ask(self, payload: dict[str, Any], timeout: float) -> dict[str, Any] | None:
         """Run one comparison in a worker; None when it could not finish within `timeout` seconds."""
         deadline = time.monotonic() + timeout
-        worker = self._acquire(deadline)
-        if worker is None:
-            return None
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            self._release(worker)
-            return None
+        self._active += 1  # read without the lock by crowded(): an estimate is enough
         try:
-            reply = worker.ask(payload, remaining)
-        except BaseException:
-            self._discard(worker)  # never leak a busy worker, whatever interrupted the wait
-            raise
+            worker = self._acquire(deadline)
+            if worker is None:
+                return None
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._release(worker)
+                return None
+            try:
+                reply = worker.ask(payload, remaining, self._crowded)
+            except BaseException:
+                self._discard(worker)  # never leak a busy worker, whatever interrupted the wait
+                raise
+        finally:
+            self._active -= 1
         if reply is None or worker.dead:
             self._discard(worker)
             return None
@@ -210,13 +120,19 @@ class SymbolicPool:
             idle, self._idle = self._idle, []
             self._count -= len(idle)
             self._generation += 1
+            zygote, self._zygote = self._zygote, None
         for worker in idle:
             worker.kill()
+        if zygote is not None:
+            zygote.close()
 
     # internals; every method named without `_locked` expects the condition to be held ---------
     def _own(self) -> None:
         if os.getpid() != self._pid:
             self._reset()  # after fork: the parent's workers are not ours
+
+    def _crowded(self) -> bool:
+        return self._active > 1
 
     def _notify(self) -> None:
         with self._condition:
@@ -224,7 +140,9 @@ class SymbolicPool:
 
     def _start(self) -> None:
         try:
-            worker = _Worker(self._notify)
+            if CAN_FORK and (self._zygote is None or self._zygote.dead):
+                self._zygote = Zygote()
+            worker = _Worker(self._notify, self._zygote if CAN_FORK else None, STARTUP_LIMIT)
         except OSError as error:
             raise WorkerUnavailable(f"cannot start the symbolic worker: {error}") from error
         worker.generation = self._generation
@@ -251,9 +169,10 @@ class SymbolicPool:
         now = time.monotonic()
         found = None
         for worker in list(self._idle):
-            if worker.dead or worker.process.poll() is not None:
+            if worker.dead or (worker.ready.is_set() and not worker.usable()):
                 self._idle.remove(worker)
                 self._count -= 1
+                _kill_later(worker)  # reaps it and releases its handles
                 if not worker.ready.is_set():
                     raise WorkerUnavailable("the symbolic worker exited at start (is rlvr importable by sys.executable?)")
             elif not worker.ready.is_set() and now - worker.created > STARTUP_LIMIT:
@@ -293,7 +212,7 @@ class SymbolicPool:
         with self._condition:
             if os.getpid() != self._pid:
                 return
-            if worker.generation != self._generation:
+            if worker.generation != self._generation or worker.demoted:
                 self._count -= 1
                 retired = True
             else:
@@ -303,6 +222,7 @@ class SymbolicPool:
             self._condition.notify_all()
         if retired:
             worker.kill()
+            threading.Thread(target=self._replenish_locked, name="rlvr-verify-restart", daemon=True).start()
 
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
