@@ -28,7 +28,9 @@ NOTES = [
     "64 it used to ask for was not reached.",
     "`futoshiki`: given digits are the setting's share plus only those uniqueness needs. Refinement draws "
     "signs before digits, and digits implied by later clues are removed again (it kept about 30% of the "
-    "cells at a setting of 0 before).",
+    "cells at a setting of 0 before). Refinement ends with about half of all signs whatever it starts from, "
+    "most of them implied, so from difficulty 7 `sign_removals` signs are tried for removal too; that is what "
+    "makes levels of one size differ (and costs time: difficulty 10 makes a few puzzles per second).",
     "`norinori`: a rival shading is broken by moving one of its cells to a neighbouring region; a shaded cell "
     "is revealed only when no move is left or the `reshapes` budget is spent (it revealed about half of the "
     "shaded cells at difficulty 10 before).",

@@ -22,7 +22,6 @@ FALLING = {
     ("binairo", "extra_givens_percent"),
     ("countdown", "use_all"),
     ("futoshiki", "given_percent"),
-    ("futoshiki", "extra_sign_percent"),
     ("graph_coloring", "edge_share"),
     ("hidato", "given_percent"),
     ("kakurasu", "given_percent"),

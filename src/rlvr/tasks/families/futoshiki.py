@@ -3,7 +3,7 @@
 The setting's share of digits and signs is shown up front; further clues are added one
 at a time, each chosen to rule out a rival square the solver found (a sign whenever one
 does), until the gold is the only solution. Digits added that way and implied by the
-other clues are then removed. The check is by the rules, which on a unique puzzle
+other clues are then removed, and at higher difficulty so are implied signs. The check is by the rules, which on a unique puzzle
 agrees with the gold.
 """
 
@@ -36,7 +36,7 @@ from rlvr.tasks.families._latin import (
 class Config:
     size: int
     given_percent: int  # digits shown up front; refinement adds only those uniqueness needs
-    extra_sign_percent: int  # signs shown up front, beyond those refinement adds
+    sign_removals: int = 0  # signs tried for removal once the puzzle is unique (most turn out implied)
 
 
 @lru_cache(maxsize=None)
@@ -86,10 +86,13 @@ class Futoshiki(LatinGridTask):
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
-        # Every level is harder than the one before in one knob and easier in none.
+        # Every level is harder than the one before in one knob and easier in none. Where the size
+        # stays, fewer digits are shown up front, and from difficulty 7 implied signs are removed:
+        # refinement ends with about half of all signs whatever it starts from, most of them implied,
+        # so only removing signs makes the upper levels of one size really differ.
         size = (4, 4, 5, 5, 5, 6, 6, 6, 7, 7)[difficulty - 1]
-        return Config(size=size, given_percent=(30, 20, 20, 12, 5, 5, 0, 0, 0, 0)[difficulty - 1],
-                      extra_sign_percent=(20, 20, 20, 20, 20, 20, 20, 10, 10, 0)[difficulty - 1])
+        return Config(size=size, given_percent=(30, 20, 20, 14, 9, 9, 6, 3, 3, 0)[difficulty - 1],
+                      sign_removals=(0, 0, 0, 0, 0, 0, 4, 8, 8, 16)[difficulty - 1])
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size
@@ -104,8 +107,7 @@ class Futoshiki(LatinGridTask):
                     for j in ([i + 1] if c + 1 < n else []) + ([i + n] if r + 1 < n else []):
                         signs.append(("less", i, j) if target[i] < target[j] else ("less", j, i))
             givens = given_clues(target, n)
-            start = (rng.sample(givens, n * n * config.given_percent // 100)
-                     + rng.sample(signs, len(signs) * config.extra_sign_percent // 100))
+            start = rng.sample(givens, n * n * config.given_percent // 100)
 
             def breaks(clue: tuple, other: list[int]) -> bool:
                 if clue[0] == "given":
@@ -126,6 +128,11 @@ class Futoshiki(LatinGridTask):
         chosen = set(start)
         clues, pruned_nodes = prune_clues(solve, clues, lambda clue: clue[0] == "given" and clue not in chosen, rng)
         nodes = pruned_nodes or nodes
+        if config.sign_removals:
+            tried = set(rng.sample([c for c in clues if c[0] == "less"],
+                                   min(config.sign_removals, sum(c[0] == "less" for c in clues))))
+            clues, pruned_nodes = prune_clues(solve, clues, lambda clue: clue in tried, rng)
+            nodes = pruned_nodes or nodes
         board = given_board(clues, n)
         prompt = (
             f"Solve this {n}x{n} Futoshiki puzzle. Fill every '_' with a number from 1 to {n} so that each row and "
