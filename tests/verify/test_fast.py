@@ -155,3 +155,23 @@ def test_the_deadline_stops_evaluation() -> None:
 def test_nesting_beyond_the_limit_is_too_large_not_a_recursion_error() -> None:
     with pytest.raises(TooLarge):
         parse_number("(" * 900 + "5" + ")" * 900)
+
+
+@pytest.mark.parametrize(
+    ("answer", "gold"),
+    [("\\sin(e^{-2000})", "0"), ("\\sqrt{2}+\\sin(\\exp(-2000))", "\\sqrt{2}"), ("1+\\exp(-1000)", "1"), ("\\sqrt{1+10^{-500}}", "1")],
+)
+def test_sympy_stage_never_accepts_a_tiny_difference(answer: str, gold: str) -> None:
+    """The worker's own test: equal only when sympy proves it, never because evalf came out small."""
+    from rlvr.verify.symbolic import expressions_equal, to_sympy
+
+    assert not expressions_equal(to_sympy(answer), to_sympy(gold))
+
+
+def test_worker_path_never_accepts_tiny_terms() -> None:
+    from rlvr.verify.pool import default_pool
+
+    for answer, gold in TINY_TERMS[:3]:
+        payload = {"answer": answer, "gold": gold, "answer_percent": False, "gold_percent": False, "list_context": False}
+        reply = default_pool().ask(payload, 30)
+        assert reply is None or not reply["equal"], (answer, reply)
