@@ -61,7 +61,7 @@ def difficulty_section(data: dict[str, Any]) -> list[str]:
 
     families = data["families"]
     by_category = sorted(families, key=lambda name: (get(name).category, name))
-    header = "| family | effort counts | " + " | ".join(str(d) for d in LEVELS) + " |"
+    header = "| family | effort counts | " + " | ".join(str(d) for d in LEVELS) + " | rises (of 9) |"
     rule = "|---|---|" + "---:|" * len(LEVELS)
     lines = [
         "## Difficulty levels",
@@ -77,15 +77,19 @@ def difficulty_section(data: dict[str, Any]) -> list[str]:
         f"0, 1, ..., at least 3 and at most {data['seconds']} s per level), and for the families where setting "
         "and outcome can part, the outcome. `tests/tasks/test_difficulty_levels.py` holds the median effort of "
         "the families whose measure is not dominated by search noise to never fall with the level, and the "
-        "outcomes below to their settings.",
+        "outcomes below to their settings. `rises` counts the steps where the median effort goes up; a step "
+        "that changes a knob can still leave the measure flat (a knob the measure does not see, such as "
+        "division in `arithmetic`) or dip it (search noise).",
         "",
         header,
-        rule,
+        rule + "---:|",
     ]
     for name in by_category:
         rows = families[name]
-        cells = " | ".join(_number(row["effort_median"]) for row in rows)
-        lines.append(f"| `{name}` | {_effort_label(name)} | {cells} |")
+        medians = [row["effort_median"] for row in rows]
+        cells = " | ".join(_number(m) for m in medians)
+        rises = sum(b > a for a, b in zip(medians, medians[1:]))
+        lines.append(f"| `{name}` | {_effort_label(name)} | {cells} | {rises} |")
     lines += ["", "Outcomes (median over the same problems):", "",
               "| family | outcome | " + " | ".join(str(d) for d in LEVELS) + " |", rule]
     for name in by_category:
