@@ -89,7 +89,8 @@ class SymbolicPool:
     def ask(self, payload: dict[str, Any], timeout: float) -> dict[str, Any] | None:
         """Run one comparison in a worker; None when it could not finish within `timeout` seconds."""
         deadline = time.monotonic() + timeout
-        self._active += 1  # read without the lock by crowded(): an estimate is enough
+        with self._condition:
+            self._active += 1
         try:
             worker = self._acquire(deadline)
             if worker is None:
@@ -104,7 +105,8 @@ class SymbolicPool:
                 self._discard(worker)  # never leak a busy worker, whatever interrupted the wait
                 raise
         finally:
-            self._active -= 1
+            with self._condition:
+                self._active -= 1
         if reply is None or worker.dead:
             self._discard(worker)
             return None
