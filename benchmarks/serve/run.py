@@ -25,6 +25,7 @@ from pathlib import Path
 import httpx
 from rich.progress import Progress
 
+from hostile import MARKER as HOSTILE_MARKER
 from rlvr.engines.openrlhf_reward import OpenRLHFReward
 from rlvr.serve.checking import CheckRunner
 from rlvr.serve.rewarding import RemoteReward
@@ -176,7 +177,11 @@ def write_results(n: int, correct: float, times: dict[str, list[float]], same: d
         "![time per batch relative to in-process](speed.png)",
         "",
     ]
-    (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
+    results = HERE / "RESULTS.md"
+    # hostile.py's section (load and hostile requests) is its own; keep it.
+    old = results.read_text(encoding="utf-8") if results.exists() else ""
+    kept = "\n" + old[old.index(HOSTILE_MARKER):] if HOSTILE_MARKER in old else ""
+    results.write_text("\n".join(lines) + kept, encoding="utf-8")
     plot(medians, peer)
 
 

@@ -73,8 +73,8 @@ class FairPool:
         self._queued = 0
         self._closed = False
         self._cond = threading.Condition()
-        for i in range(workers):
-            threading.Thread(target=self._work, name=f"{name}-{i}", daemon=True).start()
+        self._name = name
+        self._started = False
 
     def submit(self, jobs: Sequence[Callable[[], None]]) -> _Batch:
         """Queue a request's jobs; each must catch its own errors."""
@@ -82,6 +82,11 @@ class FairPool:
         with self._cond:
             if self._closed:
                 raise RuntimeError("the check pool is closed")
+            if not self._started:
+                # Started on first use, so an app that is built but never served holds no threads.
+                self._started = True
+                for i in range(self.workers):
+                    threading.Thread(target=self._work, name=f"{self._name}-{i}", daemon=True).start()
             if batch.jobs:
                 self._ring.append(batch)
                 self._queued += len(batch.jobs)

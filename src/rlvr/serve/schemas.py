@@ -14,6 +14,8 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def utf8_text(text: str) -> str:
     """`text` with every lone UTF-16 surrogate replaced by U+FFFD (JSON pairs are already joined)."""
+    if text.isascii():  # most responses; a far cheaper scan than the pattern's
+        return text
     return _LONE_SURROGATE.sub("\ufffd", text)
 
 
