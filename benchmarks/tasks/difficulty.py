@@ -46,7 +46,8 @@ EFFORT: dict[str, str] = {
     "minesweeper": "hidden cells + solver nodes", "nonogram": _CELLS_NODES, "norinori": _CELLS_NODES,
     "nurikabe": "cells + solver nodes", "object_swaps": "trades", "operator_redefinition": "operations",
     "property_tracking": "events x objects", "sat": "solver nodes + clauses", "scheduling": "busy blocks",
-    "sequence_induction": "rule parameters x 4 + terms asked + digits", "skyscrapers": "blank cells + solver nodes",
+    "sequence_induction": "rule parameters x 4 + terms asked + digits",
+    "skyscrapers": "blank cells + missing edge clues + solver nodes",
     "sort_trace_error": "length x steps", "spatial_relations": "nodes + edges or depth",
     "star_battle": _CELLS_NODES, "sudoku": "solver nodes of the uniqueness proof",
     "syllogisms": "premises x 2^terms", "tents": "tents to place + solver nodes",
@@ -63,13 +64,15 @@ def _board_count(problem: Problem, keep: Callable[[str], bool]) -> int:
 OUTCOMES: dict[str, tuple[str, Callable[[Problem], float]]] = {
     "sudoku": ("blanks", lambda p: p.metadata["blanks"]),
     "futoshiki": ("given digits", lambda p: _board_count(p, lambda c: c != "_")),
-    "skyscrapers": ("given digits", lambda p: _board_count(p, lambda c: c != "_")),
+    "skyscrapers": ("clues shown (digits + edges)",
+                    lambda p: _board_count(p, lambda c: c != "_") + len(p.metadata["clues"])),
     "binairo": ("shown cells", lambda p: _board_count(p, lambda c: c != ".")),
     "kakurasu": ("shown cells", lambda p: _board_count(p, lambda c: c != "?")),
     "kenken": ("one-cell cages + given cells",
                lambda p: len(p.metadata["givens"]) + sum(len(cage["cells"]) == 1 for cage in p.metadata["cages"])),
     "norinori": ("revealed cells", lambda p: len(p.metadata["givens"])),
-    "star_battle": ("revealed stars", lambda p: len(p.metadata["givens"])),
+    "star_battle": ("known cells (stars + empty)",
+                    lambda p: len(p.metadata["givens"]) + len(p.metadata["empties"])),
     "digit_restoration": ("hidden digits", lambda p: p.metadata["hidden_digits"]),
 }
 

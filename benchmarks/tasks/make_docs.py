@@ -36,8 +36,13 @@ NOTES = [
     "shaded cells at difficulty 10 before).",
     "`binairo`, `kakurasu`: cells revealed to reach uniqueness and implied by the others are hidden again, so "
     "the share shown up front is what tells levels of one size apart.",
-    "`hanoi_sliding`: the 8-puzzle's goal layout is random, so low levels (3-move scrambles) have hundreds of "
-    "distinct prompts instead of 14.",
+    "`skyscrapers`, `star_battle`: levels of one size differ by what the puzzle shows beyond what uniqueness "
+    "needs: skyscrapers shows a minimal clue set plus `extra_clues` edge clues (digits shown up front were "
+    "made up for by more edge clues, so a 6x6 square ended with every edge whatever the level), star_battle "
+    "shows a share of the answer's empty cells (regrowing regions more often changed nothing: a star is "
+    "rarely revealed).",
+    "`hanoi_sliding`: the 8-puzzle's goal layout is random and Hanoi starts from a random legal position, so "
+    "low levels have hundreds of distinct prompts instead of 14 (difficulty 1).",
     "`digit_restoration`: `hidden` is a ceiling; uniqueness caps the hidden digits near 4-5 at 3-4 digit "
     "operands, so the upper levels differ more in operand size than in hidden digits.",
     "`nurikabe`: islands stop growing once the sea has no 2x2 pool, which rarely lets them pass 6 cells, so "

@@ -13,6 +13,7 @@ import pytest
 
 from rlvr.tasks import get
 from rlvr.tasks.families.futoshiki import _model as futoshiki_model
+from rlvr.tasks.families.skyscrapers import _model as skyscrapers_model
 
 # Families whose effort measure is cheap to sample at every level and not dominated by search
 # noise; their median must never fall from one level to the next.
@@ -61,3 +62,29 @@ def test_norinori_reveals_little_of_its_answer() -> None:
     problems = list(get("norinori").generate(4, seed=0, difficulty=10))
     shares = [len(p.metadata["givens"]) / p.answer.count("#") for p in problems]
     assert statistics.median(shares) < 0.35, shares  # was about one half
+
+
+def test_skyscrapers_top_level_shows_a_minimal_clue_set() -> None:
+    # Its levels once differed by digits shown up front, which refinement made up for with more
+    # edge clues (6x6 ended with every edge either way); now they differ by clues beyond a minimal set.
+    task = get("skyscrapers")
+    assert task.config_for(10).extra_clues == 0
+    for problem in task.generate(2, seed=0, difficulty=10):
+        meta = problem.metadata
+        clues = [("given", r, c, int(v)) for r, row in enumerate(meta["board"]) for c, v in enumerate(row) if v != "_"]
+        clues += [("seen", side, k, v) for side, k, v in meta["clues"]]
+        for clue in clues:
+            outcome = skyscrapers_model(6, [c for c in clues if c != clue]).solve(limit=2, node_limit=3_000)
+            assert not (outcome.complete and len(outcome.solutions) == 1), f"{clue} is implied by the rest"
+
+
+def test_star_battle_hints_shrink_and_agree_with_the_answer() -> None:
+    task = get("star_battle")
+    shown = []
+    for difficulty in (3, 4):
+        problems = list(task.generate(4, seed=0, difficulty=difficulty))
+        shown.append(statistics.mean(len(p.metadata["empties"]) for p in problems))
+        for problem in problems:
+            rows = [line.split() for line in problem.answer.splitlines()]
+            assert all(rows[r][c] == "." for r, c in problem.metadata["empties"])
+    assert shown[1] < shown[0]  # same size, fewer known-empty cells

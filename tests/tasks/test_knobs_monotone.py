@@ -29,8 +29,8 @@ FALLING = {
     ("light_up", "black_percent"),
     ("nonogram", "filled_percent"),
     ("scheduling", "step"),
-    ("skyscrapers", "given_percent"),
-    ("skyscrapers", "extra_edge_percent"),
+    ("skyscrapers", "extra_clues"),
+    ("star_battle", "empty_hint_percent"),
     ("zebra", "direct_share"),
 }
 # Knobs whose value is a mix of kinds rather than a growing option list.

@@ -37,8 +37,7 @@ SIDES = ("top", "bottom", "left", "right")
 @dataclass(frozen=True)
 class Config:
     size: int
-    given_percent: int
-    extra_edge_percent: int = 0  # edge clues shown up front, beyond those uniqueness needs
+    extra_clues: int  # clues shown beyond a minimal set (one where every clue is needed)
 
 
 def visible(heights: list[int] | tuple[int, ...]) -> int:
@@ -88,11 +87,11 @@ class Skyscrapers(LatinGridTask):
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
-        # Every level is harder than the last in one knob and easier in none: fewer givens while
-        # the size stays, then fewer edge clues beyond the ones uniqueness needs.
+        # Every level is harder than the last in one knob and easier in none: fewer clues beyond a
+        # minimal set while the size stays. (Digits shown up front would not do: refinement then
+        # adds fewer edge clues, and the puzzle tells as much as before.)
         size = (4, 4, 4, 5, 5, 5, 6, 6, 6, 6)[difficulty - 1]
-        return Config(size=size, given_percent=(25, 15, 10, 10, 5, 0, 0, 0, 0, 0)[difficulty - 1],
-                      extra_edge_percent=(25, 25, 25, 25, 25, 25, 25, 12, 6, 0)[difficulty - 1])
+        return Config(size=size, extra_clues=(16, 12, 8, 8, 6, 4, 4, 2, 1, 0)[difficulty - 1])
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size
@@ -103,8 +102,7 @@ class Skyscrapers(LatinGridTask):
             edges = [("seen", side, k, visible([target[i] for i in line_cells(n, side, k)]))
                      for side in SIDES for k in range(n)]
             givens = given_clues(target, n)
-            start = (rng.sample(givens, n * n * config.given_percent // 100)
-                     + rng.sample(edges, len(edges) * config.extra_edge_percent // 100))
+            start: list[tuple] = []
 
             def breaks(clue: tuple, other: list[int]) -> bool:
                 if clue[0] == "given":
@@ -118,16 +116,20 @@ class Skyscrapers(LatinGridTask):
             result = refine_until_unique(solve, target, start, edges, breaks, rng)
             if result is None:
                 result = refine_until_unique(solve, target, start + edges, givens, breaks, rng)
-                if result is not None:
-                    # digits drawn against early rivals are often implied by later ones: drop those,
-                    # so a setting of 0% shows only the digits uniqueness needs
-                    chosen = set(start)
-                    pruned, pruned_nodes = prune_clues(
-                        solve, result[0], lambda clue: clue[0] == "given" and clue not in chosen, rng)
-                    result = (pruned, pruned_nodes or result[1])
             if result is not None:
                 break
-        clues, nodes = result
+        found = result[0]
+        # A minimal set first (digits go before edge clues: a digit is part of the answer), then
+        # `extra_clues` of the removed ones back, so levels differ by what the puzzle really tells.
+        minimal, _ = prune_clues(solve, found, lambda clue: clue[0] == "given", rng)
+        minimal, _ = prune_clues(solve, minimal, lambda clue: clue[0] == "seen", rng)
+        # Extras are edge clues not in the minimal set (digits only once every edge is shown).
+        spare = [clue for clue in edges if clue not in minimal]
+        rng.shuffle(spare)
+        spare_digits = [clue for clue in givens if clue not in minimal]
+        rng.shuffle(spare_digits)
+        clues = minimal + (spare + spare_digits)[:config.extra_clues]
+        nodes = solve(clues).nodes
         seen = {(clue[1], clue[2]): clue[3] for clue in clues if clue[0] == "seen"}
         board = given_board(clues, n)
 
@@ -151,7 +153,7 @@ class Skyscrapers(LatinGridTask):
         answer = format_grid([target[r * n:(r + 1) * n] for r in range(n)])
         metadata = {"size": n, "board": board,
                     "clues": [[side, k, v] for (side, k), v in sorted(seen.items())],
-                    "effort": sum(row.count("_") for row in board) + nodes}
+                    "effort": sum(row.count("_") for row in board) + 4 * n - len(seen) + nodes}
         return prompt, answer, metadata
 
     def violation(self, problem: Problem, grid: Grid) -> str | None:

@@ -34,6 +34,7 @@ STAR, EMPTY = "*", "."
 class Config:
     size: int
     regrows: int
+    empty_hint_percent: int = 0  # share of the answer's empty cells shown as known-empty
 
 
 def _model(n: int, regions: list[list[int]] | None, givens: list[tuple[int, int, int]]) -> Model:
@@ -67,9 +68,10 @@ class StarBattle(GridTask):
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
-        # The size grows every other level; in between, more regrowths before a star is revealed.
-        return Config(size=(5, 5, 6, 6, 7, 7, 8, 8, 9, 9)[difficulty - 1],
-                      regrows=(0, 1, 1, 2, 2, 3, 3, 4, 4, 5)[difficulty - 1])
+        # The size grows every other level, and fewer empty cells are shown at every other step.
+        # (More regrowths would not do: a star is revealed so rarely that they change nothing.)
+        return Config(size=(5, 5, 6, 6, 7, 7, 8, 8, 9, 9)[difficulty - 1], regrows=2,
+                      empty_hint_percent=(30, 20, 20, 12, 12, 6, 6, 3, 3, 0)[difficulty - 1])
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size
@@ -99,10 +101,16 @@ class StarBattle(GridTask):
                 break
         givens, nodes = result
         board = [[REGION_LABELS[regions[r][c]] for c in range(n)] for r in range(n)]
+        # Hints are drawn after uniqueness is proved without them, so they only make it easier.
+        empties = [i for i in range(n * n) if not target[i]]
+        hints = sorted(rng.sample(empties, len(empties) * config.empty_hint_percent // 100))
         given_note = ""
         if givens:
             shown = ", ".join(f"(row {r + 1}, column {c + 1})" for r, c, _ in givens)
             given_note = f" These cells are known to hold a star: {shown}."
+        if hints:
+            shown = ", ".join(f"(row {i // n + 1}, column {i % n + 1})" for i in hints)
+            given_note += f" These cells are known to be empty: {shown}."
         prompt = (
             f"Solve this {n}x{n} Star Battle puzzle. The grid is divided into {n} regions, each marked by a letter. "
             "Place stars so that every row, every column and every region holds exactly one star, and no two stars "
@@ -114,7 +122,7 @@ class StarBattle(GridTask):
         )
         answer = format_grid([[STAR if target[r * n + c] else EMPTY for c in range(n)] for r in range(n)])
         metadata = {"size": n, "regions": board, "givens": [[r, c] for r, c, _ in givens],
-                    "effort": n * n - len(givens) + nodes}
+                    "empties": [list(divmod(i, n)) for i in hints], "effort": n * n - len(givens) - len(hints) + nodes}
         return prompt, answer, metadata
 
     def shape(self, problem: Problem) -> tuple[int, int]:
@@ -133,6 +141,9 @@ class StarBattle(GridTask):
         for r, c in problem.metadata["givens"]:
             if not grid[r][c]:
                 return f"cell (row {r + 1}, column {c + 1}) must hold a star"
+        for r, c in problem.metadata.get("empties", []):  # absent in problems made before hints
+            if grid[r][c]:
+                return f"cell (row {r + 1}, column {c + 1}) must stay empty"
         for r in range(n):
             if sum(grid[r]) != 1:
                 return f"row {r + 1} has {sum(grid[r])} stars"
