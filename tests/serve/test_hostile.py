@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rlvr.engines.scoring import _row_checker
+from rlvr.engines import scoring
 from rlvr.serve.app import create_app
 from rlvr.serve.rows import RowCache
 from rlvr.tasks import get as get_task
@@ -183,7 +183,7 @@ def test_the_row_cache_is_bounded_by_bytes_not_entries() -> None:
 
 def test_distinct_problems_do_not_grow_the_servers_memory() -> None:
     base = json.loads(problem_to_json(get_task("countdown").problem(0, difficulty=1)))
-    before = _row_checker.cache_info().currsize
+    before = len(scoring.ROW_CACHE)
     with TestClient(create_app(workers=2, cache_mb=0.25)) as client:
         for start in range(0, 80, 8):
             items = [{"response": "<answer>1</answer>", "problem_json": {**base, "id": f"p{i}", "prompt": "q" * 10_000}}
@@ -191,4 +191,4 @@ def test_distinct_problems_do_not_grow_the_servers_memory() -> None:
             assert client.post("/check", json={"items": items}).status_code == 200
         health = client.get("/health").json()
     assert health["cached_rows_mb"] <= 0.25 and health["cached_rows"] < 80
-    assert _row_checker.cache_info().currsize == before, "the server keeps no rows outside its bounded cache"
+    assert len(scoring.ROW_CACHE) == before, "the server keeps no rows outside its bounded cache"

@@ -11,10 +11,12 @@ training goes on.
 from __future__ import annotations
 
 import logging
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from rlvr.engines.sized_cache import SizedCache, shown
 from rlvr.rewards.base import RewardError
 from rlvr.tasks.base import Problem, Task, TaskError
 from rlvr.verify.verdict import Reason, Verdict
@@ -58,10 +60,17 @@ class RowChecker:
             return Verdict(correct=False, reason=CHECKER_ERROR, detail=f"{type(err).__name__}: {err}")
         if verdict.reason == Reason.INVALID_GOLD:
             raise RewardError(
-                f"the gold answer {self.gold!r} could not be parsed ({verdict.detail or 'invalid gold'}); "
+                f"the gold answer {shown(self.gold)} could not be parsed ({verdict.detail or 'invalid gold'}); "
                 "fix or drop this dataset row"
             )
         return verdict
+
+
+# Parsed rows, reused across the G samples of a prompt and across epochs; bounded by bytes.
+ROW_CACHE_BYTES = 64 * 2**20
+# A parsed problem holds its prompt, answer and metadata again, next to the JSON text.
+PROBLEM_SIZE_FACTOR = 3
+ROW_CACHE: SizedCache[RowChecker] = SizedCache(ROW_CACHE_BYTES)
 
 
 def _log_checker_error(err: Exception, response: str) -> None:
@@ -82,16 +91,17 @@ def row_checker(gold: Any = None, problem_json: Any = None, task: Any = None, ti
     """
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
         raise RewardError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    return _row_checker(_as_gold(gold), _as_text(problem_json), _as_text(task), float(timeout))
+    gold_text, problem_text, task_name = _as_gold(gold), _as_text(problem_json), _as_text(task)
+    key = json.dumps([gold_text, problem_text, task_name, float(timeout)])
+    size = len(gold_text or "") + PROBLEM_SIZE_FACTOR * len(problem_text or "")
+    return ROW_CACHE.get(key, size, lambda: _row_checker(gold_text, problem_text, task_name, float(timeout)))
 
 
-@lru_cache(maxsize=65536)
 def _row_checker(gold: str | None, problem_json: str | None, task: str | None, timeout: float) -> RowChecker:
-    # Cached: each row arrives G times per step and again every epoch.
     if problem_json:
         problem, family = _parse_problem(problem_json)
         if task and task != problem.task:
-            raise RewardError(f"row says task {task!r} but its problem_json is a {problem.task!r} problem; fix the dataset")
+            raise RewardError(f"row says task {shown(task)} but its problem_json is a {problem.task!r} problem; fix the dataset")
         return RowChecker(gold=problem.answer, problem=problem, timeout=timeout, task=family)
     if gold is None or not gold.strip():
         raise RewardError(

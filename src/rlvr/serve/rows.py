@@ -9,22 +9,14 @@ keeping is parsed per request.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import threading
-from collections import OrderedDict
 from typing import Any
 
-from rlvr.engines.scoring import RowChecker
+from rlvr.engines.scoring import PROBLEM_SIZE_FACTOR, RowChecker
+from rlvr.engines.sized_cache import SizedCache
 from rlvr.rewards.base import RewardError
 from rlvr.tasks.base import Task, TaskError
 
-# Bytes a cached row costs besides its text: the checker, the dict entry, the digest.
-_ENTRY_OVERHEAD = 600
-# A parsed problem holds its prompt, answer and metadata again, next to the JSON text.
-_PROBLEM_FACTOR = 3
-# One row may take at most this share of the cache, so a few huge rows cannot flush it.
-_MAX_ENTRY_SHARE = 8
 _NO_GOLD = ("dataset row has neither problem_json nor a gold answer; send each item's reference answer "
             "(OpenRLHF: point --label_key at the answer or problem_json column)")
 
@@ -33,28 +25,35 @@ class RowCache:
     """Row checkers for one server (one timeout), an LRU bounded by `max_bytes` (approximate)."""
 
     def __init__(self, max_bytes: int, timeout: float, max_gold_chars: int, max_problem_chars: int) -> None:
-        self.max_bytes = max_bytes
         self.timeout = float(timeout)
         self.max_gold_chars = max_gold_chars
         self.max_problem_chars = max_problem_chars
-        self.bytes = 0
-        self._entries: OrderedDict[bytes, tuple[RowChecker, int]] = OrderedDict()
+        self._cache: SizedCache[RowChecker] = SizedCache(max_bytes)
         self._tasks: dict[str, Task] = {}
-        self._lock = threading.Lock()
+
+    @property
+    def max_bytes(self) -> int:
+        """The cache's bound, in estimated bytes."""
+        return self._cache.max_bytes
+
+    @property
+    def bytes(self) -> int:
+        """Estimated bytes held now."""
+        return self._cache.bytes
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._cache)
 
     def gold(self, gold: str | int | float) -> RowChecker:
         """The checker of a gold math answer; raises `RewardError` for an empty one."""
         text = gold if isinstance(gold, str) else str(gold)
         _within(text, self.max_gold_chars, "the gold answer", "--max-gold-chars")
-        return self._get(b"g", text, len(text), lambda: self._gold_checker(text))
+        return self._cache.get("g" + text, len(text), lambda: self._gold_checker(text))
 
     def problem(self, problem_json: str) -> RowChecker:
         """The checker of an rlvr task problem; raises `RewardError` naming what is wrong with it."""
         _within(problem_json, self.max_problem_chars, "problem_json", "--max-problem-chars")
-        return self._get(b"p", problem_json, _PROBLEM_FACTOR * len(problem_json), lambda: self._problem_checker(problem_json))
+        return self._cache.get("p" + problem_json, PROBLEM_SIZE_FACTOR * len(problem_json), lambda: self._problem_checker(problem_json))
 
     def label(self, label: Any) -> RowChecker:
         """An OpenRLHF label: rlvr's problem_json (a JSON object with a `task`) or a gold answer."""
@@ -63,26 +62,6 @@ class RowCache:
         if label is None:
             raise RewardError(_NO_GOLD)
         return self.gold(label)
-
-    def _get(self, kind: bytes, text: str, size: int, build: Any) -> RowChecker:
-        key = hashlib.blake2b(kind + text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        with self._lock:
-            hit = self._entries.get(key)
-            if hit is not None:
-                self._entries.move_to_end(key)
-                return hit[0]
-        checker = build()
-        cost = size + _ENTRY_OVERHEAD
-        if cost * _MAX_ENTRY_SHARE > self.max_bytes:
-            return checker
-        with self._lock:
-            if key not in self._entries:
-                self._entries[key] = (checker, cost)
-                self.bytes += cost
-            while self.bytes > self.max_bytes:
-                _, (_, dropped) = self._entries.popitem(last=False)
-                self.bytes -= dropped
-        return checker
 
     def _gold_checker(self, text: str) -> RowChecker:
         if not text.strip():
