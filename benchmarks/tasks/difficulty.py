@@ -70,7 +70,7 @@ OUTCOMES: dict[str, tuple[str, Callable[[Problem], float]]] = {
     "kakurasu": ("shown cells", lambda p: _board_count(p, lambda c: c != "?")),
     "kenken": ("one-cell cages + given cells",
                lambda p: len(p.metadata["givens"]) + sum(len(cage["cells"]) == 1 for cage in p.metadata["cages"])),
-    "norinori": ("revealed cells", lambda p: len(p.metadata["givens"])),
+    "norinori": ("revealed shaded cells", lambda p: len(p.metadata["givens"])),
     "star_battle": ("known cells (stars + empty)",
                     lambda p: len(p.metadata["givens"]) + len(p.metadata["empties"])),
     "digit_restoration": ("hidden digits", lambda p: p.metadata["hidden_digits"]),

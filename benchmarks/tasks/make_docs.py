@@ -33,9 +33,11 @@ NOTES = [
     "makes levels of one size differ (and costs time: difficulty 10 makes a few puzzles per second).",
     "`norinori`: a rival shading is broken by moving one of its cells to a neighbouring region; a shaded cell "
     "is revealed only when no move is left or the `reshapes` budget is spent (it revealed about half of the "
-    "shaded cells at difficulty 10 before).",
-    "`binairo`, `kakurasu`: cells revealed to reach uniqueness and implied by the others are hidden again, so "
-    "the share shown up front is what tells levels of one size apart.",
+    "shaded cells at difficulty 10 before). Levels of one size also differ in the share of the answer's "
+    "empty cells shown (30% down to 0), since the reshape budget alone barely changed the puzzles.",
+    "`binairo`, `kakurasu`: the shown cells are a minimal set (every revealed cell the others imply is hidden "
+    "again) plus the level's share of the grid on top; shown up front instead, the share was made up for by "
+    "fewer cells revealed for uniqueness.",
     "`skyscrapers`, `star_battle`: levels of one size differ by what the puzzle shows beyond what uniqueness "
     "needs: skyscrapers shows a minimal clue set plus `extra_clues` edge clues (digits shown up front were "
     "made up for by more edge clues, so a 6x6 square ended with every edge whatever the level), star_battle "

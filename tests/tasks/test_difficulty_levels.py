@@ -13,6 +13,7 @@ import pytest
 
 from rlvr.tasks import get
 from rlvr.tasks.families.futoshiki import _model as futoshiki_model
+from rlvr.tasks.families.kakurasu import _model as kakurasu_model
 from rlvr.tasks.families.skyscrapers import _model as skyscrapers_model
 
 # Families whose effort measure is cheap to sample at every level and not dominated by search
@@ -88,3 +89,18 @@ def test_star_battle_hints_shrink_and_agree_with_the_answer() -> None:
             rows = [line.split() for line in problem.answer.splitlines()]
             assert all(rows[r][c] == "." for r, c in problem.metadata["empties"])
     assert shown[1] < shown[0]  # same size, fewer known-empty cells
+
+
+def test_kakurasu_top_level_shows_a_minimal_set() -> None:
+    # Cells shown up front used to be made up for by fewer cells revealed for uniqueness; now a
+    # level's share comes on top of a minimal set, and at the top level there is nothing on top.
+    task = get("kakurasu")
+    assert task.config_for(10).given_percent == 0
+    for problem in task.generate(4, seed=0, difficulty=10):
+        meta = problem.metadata
+        n = meta["size"]
+        shown = [(r, c, int(v)) for r, row in enumerate(meta["board"]) for c, v in enumerate(row) if v != "?"]
+        for cell in shown:
+            rest = [g for g in shown if g != cell]
+            outcome = kakurasu_model(n, meta["row_sums"], meta["col_sums"], rest).solve(limit=2, node_limit=5_000)
+            assert not (outcome.complete and len(outcome.solutions) == 1), f"{cell} is implied by the rest"

@@ -30,6 +30,7 @@ FALLING = {
     ("nonogram", "filled_percent"),
     ("scheduling", "step"),
     ("skyscrapers", "extra_clues"),
+    ("norinori", "empty_hint_percent"),
     ("star_battle", "empty_hint_percent"),
     ("zebra", "direct_share"),
 }

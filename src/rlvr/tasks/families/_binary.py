@@ -39,19 +39,22 @@ def reveal_until_unique(n: int, target: list[int], solve: Callable[[list], Outco
     """Reveal (row, column, value) cells of `target` until `solve` finds it alone: (givens, nodes) or None.
 
     `given_percent` of the cells are revealed up front at random; the rest are added one at
-    a time, each ruling out a rival grid the solver found. With `prune`, cells added that way
-    and implied by the others are hidden again, so the givens are the up-front share plus
-    only what uniqueness needs (without it, the up-front share barely changes the total).
+    a time, each ruling out a rival grid the solver found. With `prune`, every revealed cell
+    the others imply is hidden again (a minimal set), and then `given_percent` of the cells
+    are revealed on top of it: without that, refinement makes up for cells shown up front by
+    revealing fewer, and the share barely changes what the puzzle tells.
     """
     pool = [(i // n, i % n, v) for i, v in enumerate(target)]
-    start = rng.sample(pool, len(pool) * given_percent // 100)
+    extra = len(pool) * given_percent // 100
+    start = rng.sample(pool, extra)
     result = refine_until_unique(solve, target, start, pool,
                                  lambda clue, other: other[clue[0] * n + clue[1]] != clue[2], rng)
     if result is None or not prune:
         return result
-    chosen = set(start)
-    givens, nodes = prune_clues(solve, result[0], lambda clue: clue not in chosen, rng)
-    return givens, nodes or result[1]
+    minimal, _ = prune_clues(solve, result[0], lambda clue: True, rng)
+    shown = set(minimal)
+    givens = minimal + rng.sample([clue for clue in pool if clue not in shown], extra)
+    return givens, solve(givens).nodes
 
 
 class BinaryGridTask(GridTask):

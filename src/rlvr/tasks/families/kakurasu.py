@@ -59,7 +59,7 @@ class Kakurasu(BinaryGridTask):
     def config_for(self, difficulty: int) -> Config:
         # The size grows every other level; in between, fewer cells are shown up front.
         return Config(size=(4, 4, 5, 5, 6, 6, 7, 7, 8, 8)[difficulty - 1], shaded_percent=50,
-                      given_percent=(25, 15, 15, 10, 10, 6, 6, 3, 3, 0)[difficulty - 1])
+                      given_percent=(30, 20, 20, 14, 14, 9, 9, 5, 5, 0)[difficulty - 1])
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size

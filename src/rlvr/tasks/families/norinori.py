@@ -34,6 +34,7 @@ SHADED, EMPTY = "#", "."
 class Config:
     size: int
     reshapes: int  # region edits allowed to break rival shadings before a cell is revealed
+    empty_hint_percent: int = 0  # share of the answer's empty cells shown as known-empty
 
 
 def _pair_rule(cell: int, around: list[int]):
@@ -116,9 +117,11 @@ class Norinori(BinaryGridTask):
     Config = Config
 
     def config_for(self, difficulty: int) -> Config:
-        # Even levels grow the grid, odd ones allow more region reshapes (so fewer revealed cells).
+        # Even levels grow the grid; odd ones show fewer known-empty cells and allow more region
+        # reshapes (so fewer revealed cells). Reshapes alone barely changed the revealed count.
         return Config(size=(4, 5, 5, 6, 6, 7, 7, 8, 8, 9)[difficulty - 1],
-                      reshapes=(10, 10, 20, 20, 30, 30, 45, 45, 60, 60)[difficulty - 1])
+                      reshapes=(10, 10, 20, 20, 30, 30, 45, 45, 60, 60)[difficulty - 1],
+                      empty_hint_percent=(30, 30, 20, 20, 12, 12, 6, 6, 0, 0)[difficulty - 1])
 
     def make(self, rng: random.Random, config: Config) -> tuple[str, str, dict]:
         n = config.size
@@ -145,10 +148,16 @@ class Norinori(BinaryGridTask):
         target = [1 if divmod(i, n) in shaded else 0 for i in range(n * n)]
         regions = grow_regions(n, n, dominoes, rng)
         givens, nodes = _make_unique(n, target, regions, config.reshapes, rng)
+        # Hints are drawn after uniqueness is proved without them, so they only make it easier.
+        empties = [i for i in range(n * n) if not target[i]]
+        hints = sorted(rng.sample(empties, len(empties) * config.empty_hint_percent // 100))
         given_note = ""
         if givens:
             shown = ", ".join(f"(row {r + 1}, column {c + 1})" for r, c, _ in givens)
             given_note = f" These cells are known to be shaded: {shown}."
+        if hints:
+            shown = ", ".join(f"(row {i // n + 1}, column {i % n + 1})" for i in hints)
+            given_note += f" These cells are known to be empty: {shown}."
         prompt = (
             f"Solve this {n}x{n} Norinori puzzle. The grid is divided into regions, each marked by a letter. Shade "
             "cells so that every region has exactly two shaded cells, and every shaded cell shares an edge with "
@@ -161,7 +170,8 @@ class Norinori(BinaryGridTask):
         )
         answer = format_grid([[SHADED if target[r * n + c] else EMPTY for c in range(n)] for r in range(n)])
         metadata = {"size": n, "regions": [[REGION_LABELS[v] for v in row] for row in regions],
-                    "givens": [[r, c] for r, c, _ in givens], "effort": n * n - len(givens) + nodes}
+                    "givens": [[r, c] for r, c, _ in givens], "empties": [list(divmod(i, n)) for i in hints],
+                    "effort": n * n - len(givens) - len(hints) + nodes}
         return prompt, answer, metadata
 
     def violation(self, problem: Problem, grid: Grid) -> str | None:
@@ -170,6 +180,9 @@ class Norinori(BinaryGridTask):
         for r, c in problem.metadata["givens"]:
             if not grid[r][c]:
                 return f"cell (row {r + 1}, column {c + 1}) must be shaded"
+        for r, c in problem.metadata.get("empties", []):  # absent in problems made before hints
+            if grid[r][c]:
+                return f"cell (row {r + 1}, column {c + 1}) must stay empty"
         per_region: dict[str, int] = {}
         for r in range(n):
             for c in range(n):
