@@ -10,7 +10,8 @@ import pytest
 from rlvr.verify.answer import Equation
 from rlvr.verify.compare import NeedSymbolic
 from rlvr.verify.expr import Unsupported, parse_expression, symbols_of
-from rlvr.verify.fast import FastBackend, OutOfTime
+from rlvr.verify.fast import FastBackend
+from rlvr.verify.mpeval import OutOfTime
 from rlvr.verify.numeric import NotNumeric, TooLarge, parse_number
 
 fast = FastBackend()
@@ -175,3 +176,15 @@ def test_worker_path_never_accepts_tiny_terms() -> None:
         payload = {"answer": answer, "gold": gold, "answer_percent": False, "gold_percent": False, "list_context": False}
         reply = default_pool().ask(payload, 30)
         assert reply is None or not reply["equal"], (answer, reply)
+
+
+def test_wide_polynomial_products_are_bounded() -> None:
+    wide = f"({'9' * 300}x+{'8' * 300})^{{64}}({'8' * 300}y+{'9' * 300})^{{64}}"
+    started = time.monotonic()
+    try:
+        fast.equal(wide, "1")
+    except (NeedSymbolic, TooLarge):
+        pass
+    assert time.monotonic() - started < 1.0
+    with pytest.raises(OutOfTime):
+        FastBackend(time.monotonic() - 1).equal("(x+1)^{20}(y+2)^{20}", "(y+2)^{20}(x+1)^{20}+1")
