@@ -93,9 +93,9 @@ def measure_level(name: str, difficulty: int, items: int, seconds: float) -> dic
         "knobs": problems[0].metadata["knobs"],
         "items": len(problems),
         "effort_median": statistics.median(efforts),
-        "effort_mean": statistics.fmean(efforts),
+        "effort_mean": round(statistics.fmean(efforts), 3),
         "distinct": len({p.prompt for p in problems}),
-        "per_second": len(problems) / elapsed,
+        "per_second": round(len(problems) / elapsed, 1),
     }
     if name in OUTCOMES:
         label, read = OUTCOMES[name]
@@ -159,6 +159,14 @@ def section(curves: dict[str, list[float]], items: int) -> list[str]:
     return lines
 
 
+def dumps(stored: dict[str, Any]) -> str:
+    """The results as JSON with one line per family and level (readable diffs, a small file)."""
+    head = {key: value for key, value in stored.items() if key != "families"}
+    families = [f"  {json.dumps(name)}: [\n" + ",\n".join(f"   {json.dumps(row)}" for row in rows) + "\n  ]"
+                for name, rows in stored["families"].items()]
+    return (json.dumps(head)[:-1] + ',\n "families": {\n' + ",\n".join(families) + "\n }\n}\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--items", type=int, default=24, help="problems per family and level (at most)")
@@ -177,7 +185,7 @@ def main() -> None:
         print(f"{name:<22} {time.perf_counter() - started:5.1f}s  median effort {medians}", flush=True)
     stored["families"] = dict(sorted(stored["families"].items()))
     stored.update(items=args.items, seconds=args.seconds, seed=0)
-    RESULTS.write_text(json.dumps(stored, indent=1) + "\n")
+    RESULTS.write_text(dumps(stored))
     curves = {name: [row["effort_mean"] for row in rows] for name, rows in stored["families"].items()}
     plot(curves, HERE / "difficulty.png")
     print(f"wrote {RESULTS} and {HERE / 'difficulty.png'}")
