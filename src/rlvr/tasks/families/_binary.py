@@ -53,7 +53,8 @@ def reveal_until_unique(n: int, target: list[int], solve: Callable[[list], Outco
         return result
     minimal, _ = prune_clues(solve, result[0], lambda clue: True, rng)
     shown = set(minimal)
-    givens = minimal + rng.sample([clue for clue in pool if clue not in shown], extra)
+    hidden = [clue for clue in pool if clue not in shown]
+    givens = minimal + rng.sample(hidden, min(extra, len(hidden)))
     return givens, solve(givens).nodes
 
 
