@@ -145,6 +145,8 @@ def _adversarial_strings(length: int) -> list[str]:
     for first, second in [("a", " "), ("1", "a"), ("}", " "), (".", " "), ("1", " "), ("{", "}"), ("\\", "a")]:
         strings.append((first * (length // 2) + second * (length // 2))[:length])
         strings.append(((first + second) * length)[:length])
+    for head in ("the", "my final", "answer", "the answer is", "1 degrees", "5 percent"):  # words that open optional groups
+        strings += [head + " " * (length - len(head) - 1) + "x", head + "\n" * (length - len(head))]
     return strings
 
 
@@ -186,3 +188,35 @@ def test_unit_tail_keeps_its_meaning() -> None:
         text = "".join(generator.choice(alphabet) for _ in range(generator.randint(1, 9)))
         expected, actual = reference.match(text), _UNIT_TAIL.match(text)
         assert (expected and expected.groupdict()) == (actual and actual.groupdict()), text
+
+
+def _module_patterns() -> dict[str, re.Pattern[str]]:
+    import importlib
+    import pkgutil
+
+    import rlvr.verify as package
+
+    patterns = {}
+    for module_info in pkgutil.iter_modules(package.__path__):
+        if module_info.name in {"cli", "symbolic", "_worker"}:
+            continue  # no model text there (symbolic: only text the fast stage already parsed, in a killable worker)
+        module = importlib.import_module(f"rlvr.verify.{module_info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
+                patterns[f"{module_info.name}.{name}"] = value
+    return patterns
+
+
+def test_every_module_regex_is_fast_on_adversarial_text() -> None:
+    """The class test: a regex that backtracks polynomially shows up here, wherever it is used."""
+    strings = _adversarial_strings(ANSWER_CAP)
+    slow = {}
+    for name, pattern in _module_patterns().items():
+        for text in strings:
+            for operation in (pattern.search, pattern.match):
+                started = time.perf_counter()
+                operation(text)
+                elapsed = time.perf_counter() - started
+                if elapsed > REGEX_LIMIT:
+                    slow[name] = (round(elapsed, 3), text[:20])
+    assert not slow, slow

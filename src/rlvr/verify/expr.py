@@ -30,8 +30,9 @@ _GREEK = {
     "\\alpha", "\\beta", "\\gamma", "\\delta", "\\theta", "\\lambda", "\\mu", "\\phi", "\\varphi", "\\psi", "\\omega",
     "\\sigma", "\\tau", "\\rho", "\\eta", "\\xi", "\\zeta", "\\epsilon", "\\varepsilon", "\\kappa", "\\nu", "\\chi",
 }
+# (?<!\s): a search tries a blank run once, not once per blank (match() calls start after a token anyway)
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>\d+(?:\.\d*)?|\.\d+)"
+    r"(?<!\s)\s*(?:(?P<num>\d+(?:\.\d*)?|\.\d+)"
     r"|(?P<cmd>\\[A-Za-z]+)|(?P<sym>[A-Za-z])(?P<sub>_(?:\{[A-Za-z0-9]{1,4}\}|[A-Za-z0-9]))?"
     r"|(?P<op>[-+*/^_!(){}\[\]|]))"
 )

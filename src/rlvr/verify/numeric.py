@@ -25,8 +25,9 @@ WORD_NUMBERS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+# (?<!\s): a search tries a blank run once, not once per blank (match() calls start after a token anyway)
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>\d+(?:\.\d*)?(?:\\overline\{\d+\})?|\.\d+(?:\\overline\{\d+\})?)(?P<sci>[eE][-+]?\d{1,4}(?![A-Za-z]))?"
+    r"(?<!\s)\s*(?:(?P<num>\d+(?:\.\d*)?(?:\\overline\{\d+\})?|\.\d+(?:\\overline\{\d+\})?)(?P<sci>[eE][-+]?\d{1,4}(?![A-Za-z]))?"
     r"|(?P<cmd>\\[A-Za-z]+)|(?P<op>[-+*/^!(){}\[\]:]))"
 )
 _MULTIPLY = {"\\cdot", "\\times", "*"}
