@@ -270,6 +270,7 @@ class Task(ABC):
             unknown = set(self.overrides) - names
             if unknown:
                 raise TaskError(f"{self.name} has no knob(s) {sorted(unknown)}; knobs: {sorted(names)}")
+            _check_overrides(self.name, config, self.overrides)
             config = type(config)(**{**asdict(config), **self.overrides})
         return config
 
@@ -287,7 +288,16 @@ class Task(ABC):
         """Item `index` of the stream for (seed, difficulty)."""
         config, knobs = self._config_and_knobs(difficulty)
         rng = item_rng(self.name, seed, difficulty, index, light=self.light_rng)
-        prompt, answer, metadata = self.make(rng, config)
+        if not self.overrides:
+            prompt, answer, metadata = self.make(rng, config)
+        else:
+            try:
+                prompt, answer, metadata = self.make(rng, config)
+            except TaskError:
+                raise
+            except Exception as error:  # noqa: BLE001 - a pinned knob the generator cannot honour
+                pinned = ", ".join(f"{name}={value!r}" for name, value in sorted(self.overrides.items()))
+                raise TaskError(f"{self.name} cannot generate with {pinned}: {type(error).__name__}: {error}"[:300]) from None
         metadata = {**metadata, "knobs": dict(knobs), "seed": seed, "index": index}
         return Problem(
             id=f"{self.name}-d{difficulty}-s{seed}-{index}",
@@ -343,6 +353,21 @@ class Task(ABC):
     @staticmethod
     def no_answer(detail: str = "no <answer></answer> tag in the response") -> Verdict:
         return Verdict(correct=False, reason=Reason.NO_ANSWER, detail=detail)
+
+
+def _check_overrides(name: str, config: Any, overrides: dict[str, Any]) -> None:
+    """Pinned knobs keep their knob's type, and no knob (none is negative at any level) is pinned below 0."""
+    for knob, value in overrides.items():
+        default = getattr(config, knob)
+        if isinstance(default, bool) or isinstance(value, bool):
+            if type(value) is not type(default):
+                raise TaskError(f"{name} knob {knob} takes {type(default).__name__}, got {value!r}")
+            continue
+        if isinstance(default, (int, float)):
+            if not isinstance(value, (int, float)) or (isinstance(default, int) and not isinstance(value, int)):
+                raise TaskError(f"{name} knob {knob} takes {type(default).__name__}, got {value!r}")
+            if default >= 0 and value < 0:
+                raise TaskError(f"{name} knob {knob} must be >= 0, got {value!r}")
 
 
 @lru_cache(maxsize=None)
