@@ -84,8 +84,15 @@ class OutOfTime(NeedSymbolic):
 
 _PERIODIC = frozenset({"sin", "cos", "tan", "cot", "sec", "csc"})
 _GROWING = frozenset({"exp", "sinh", "cosh", "tanh"})
-_EVEN_AT_ZERO = frozenset({"cos", "sec", "cosh"})  # f(x) - f(0) ~ x^2: a tiny x needs twice the digits
-_SHIFTED_AT_ZERO = frozenset({"exp", "acos"})  # f(x) - f(0) ~ x
+# Near zero (or, for atan, near infinity) each function is its leading term times 1 + a
+# correction; the correction's digits must be resolved, and enough of the next one that a
+# truncated series on the other side shows at twice the precision (the second evaluation).
+# Digits per digit of the argument: sin x = x(1 - x^2/6 ...) needs 2; exp x = 1 + x + x^2/2
+# needs 1 (its next term, 2, is covered at twice the precision); acos x = pi/2 - x - x^3/6 needs 3.
+_TINY_ARGUMENT_DIGITS = {
+    "sin": 2, "tan": 2, "sinh": 2, "tanh": 2, "asin": 2, "atan": 2, "cot": 2, "csc": 2,
+    "cos": 2, "sec": 2, "cosh": 2, "exp": 1, "acos": 3,
+}
 _LOG10_2 = 0.30103
 
 
@@ -205,13 +212,10 @@ class _Evaluator:
             if name != "exp" and size > 0:
                 # cosh x = (e^x + e^-x)/2: the e^-x half vanishes below e^x unless resolved
                 self.resolve(2 * abs(float(mp.re(argument))) * 0.4343)
-        if argument != 0:
-            if name in _EVEN_AT_ZERO:
-                self.resolve(-2 * size)
-            elif name in _SHIFTED_AT_ZERO:
-                self.resolve(-size)
+        if argument != 0 and size < 0 and name in _TINY_ARGUMENT_DIGITS:
+            self.resolve(-_TINY_ARGUMENT_DIGITS[name] * size)
         if name == "atan" and size > 0:
-            self.resolve(size)  # atan x = pi/2 - 1/x + ...
+            self.resolve(3 * size)  # atan x = pi/2 - 1/x + 1/(3x^3) ...: the same as acos at 1/x
         functions = {
             "sin": mp.sin, "cos": mp.cos, "tan": mp.tan, "cot": mp.cot, "sec": mp.sec, "csc": mp.csc,
             "asin": mp.asin, "acos": mp.acos, "atan": mp.atan, "sinh": mp.sinh, "cosh": mp.cosh, "tanh": mp.tanh,
