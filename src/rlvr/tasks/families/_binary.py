@@ -35,18 +35,22 @@ def random_shading(n: int, percent: int, rng: random.Random) -> list[int]:
 
 
 def reveal_until_unique(n: int, target: list[int], solve: Callable[[list], Outcome], rng: random.Random,
-                        given_percent: int = 0, prune: bool = False) -> tuple[list, int] | None:
+                        given_percent: int = 0, prune: bool = False,
+                        share_first: bool = True) -> tuple[list, int] | None:
     """Reveal (row, column, value) cells of `target` until `solve` finds it alone: (givens, nodes) or None.
 
     `given_percent` of the cells are revealed up front at random; the rest are added one at
     a time, each ruling out a rival grid the solver found. With `prune`, every revealed cell
     the others imply is hidden again (a minimal set), and then `given_percent` of the cells
     are revealed on top of it: without that, refinement makes up for cells shown up front by
-    revealing fewer, and the share barely changes what the puzzle tells.
+    revealing fewer, and the share barely changes what the puzzle tells. `share_first=False`
+    (with `prune`) refines from no cells at all: cheaper where the solver is fast without
+    clues (kakurasu), dearer where it needs them to search quickly (binairo).
     """
     pool = [(i // n, i % n, v) for i, v in enumerate(target)]
     extra = len(pool) * given_percent // 100
-    start = rng.sample(pool, extra)
+    # Cells drawn up front are tried for removal again by the pruning, one solve each.
+    start = [] if prune and not share_first else rng.sample(pool, extra)
     result = refine_until_unique(solve, target, start, pool,
                                  lambda clue, other: other[clue[0] * n + clue[1]] != clue[2], rng)
     if result is None or not prune:

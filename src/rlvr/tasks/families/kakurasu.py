@@ -71,7 +71,7 @@ class Kakurasu(BinaryGridTask):
             col_sums = [sum((r + 1) * target[r * n + c] for r in range(n)) for c in range(n)]
             result = reveal_until_unique(
                 n, target, lambda clues: _model(n, row_sums, col_sums, clues).solve(limit=2, node_limit=5_000), rng,
-                config.given_percent, prune=True)
+                config.given_percent, prune=True, share_first=False)
             if result is not None:
                 break
         givens, nodes = result
