@@ -89,3 +89,39 @@ def test_huge_numeric_gold_is_a_verdict(gold: int | Fraction) -> None:
 def test_large_but_writable_numeric_gold_still_compares() -> None:
     assert check(f"\\boxed{{{10**300}}}", 10**300).correct
     assert check("\\boxed{1.5}", 1.5).correct
+
+
+def test_digits_separated_by_a_blank_are_not_one_number() -> None:
+    from rlvr.verify import check
+
+    assert not check(r"\boxed{2 7}", "27").correct
+    assert not check(r"\boxed{2 6000}", "26000").correct
+    assert check(r"\boxed{1 260}", "1260").correct, "a thousands group is still one number"
+    assert check(r"\boxed{1\,260}", "1260").correct
+    assert check(r"\boxed{x + 1}", "x+1").correct, "blanks elsewhere still do not matter"
+
+
+def test_a_lone_surrogate_never_reaches_the_verdict_text() -> None:
+    import json
+
+    from rlvr.verify import check
+
+    for response, gold in [("\\boxed{5}\ud83d", "5"), ("\\boxed{\ud83d5}", "5"), ("\\boxed{5}", "5\udc00"), ("\ud800", "\udfff")]:
+        verdict = check(response, gold)
+        for field in (verdict.extracted, verdict.normalized, verdict.gold_normalized, verdict.detail):
+            if field is not None:
+                field.encode("utf-8")  # raises on a surrogate
+        json.dumps(verdict.to_dict(), ensure_ascii=False).encode("utf-8")
+    assert check("\\boxed{5}\ud83d", "5").correct
+
+
+def test_long_golds_are_not_kept_in_the_gold_cache() -> None:
+    from rlvr.verify import check
+    from rlvr.verify.pipeline import _prepare_gold
+
+    before = _prepare_gold.cache_info().currsize
+    for i in range(50):
+        check("\\boxed{1}", f"{i}+" + "0+" * 600 + "1")
+    assert _prepare_gold.cache_info().currsize == before, "golds over the cached length are prepared per call"
+    check("\\boxed{1}", "short gold 12345")
+    assert _prepare_gold.cache_info().currsize == before + 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Callable, Sequence
 
 from rlvr.verify.judge import Judge
@@ -40,16 +40,36 @@ def run_batch(
     chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
     results: list[list[Verdict]] = [[] for _ in chunks]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
         futures = {executor.submit(_check_chunk, chunk, timeout, judge): index for index, chunk in enumerate(chunks)}
-        from concurrent.futures import as_completed
-
         for future in as_completed(futures):
             index = futures[future]
             results[index] = future.result()
             if progress is not None:
                 progress(len(results[index]))
+    except BaseException:
+        # Ctrl-C (or any failure): the queued chunks would otherwise all run before the
+        # interrupt gets through; drop them and end the workers now.
+        _stop(executor)
+        raise
+    executor.shutdown(wait=True)
     return [verdict for chunk in results for verdict in chunk]
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass
+    for process in processes:
+        try:
+            process.join(timeout=5)
+        except (OSError, ValueError, AssertionError):
+            pass
 
 
 def _check_chunk(chunk: list[tuple[str, str]], timeout: float, judge: Judge | None) -> list[Verdict]:

@@ -133,7 +133,10 @@ def normalize(raw: str) -> Normalized:
 
 def compact(text: str) -> str:
     """The string-match key: no whitespace, no redundant braces around single tokens."""
-    key = re.sub(r"\s+", "", text)
+    # blanks between two digits are kept: `2 7` is not the number 27 (thousands groups such as
+    # `1 260` were joined by `normalize` already, where that reading is the only one)
+    key = re.sub(r"(?<=\d)\s+(?=\d)", " ", text)
+    key = re.sub(r"(?<!\d)\s+|\s+(?!\d)", "", key)
     key = re.sub(r"\{(\w)\}", r"\1", key) if "\\" not in key else key
     return key
 

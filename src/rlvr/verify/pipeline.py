@@ -64,7 +64,10 @@ def check(response: str, gold: str | int | float | Fraction, *, timeout: float =
     default_pool().prestart()
     if gold_text is None:
         return Verdict(False, Reason.INVALID_GOLD, detail=f"gold number longer than {MAX_GOLD_CHARS} digits")
-    gold_info = _prepare_gold(gold_text)
+    # a lone UTF-16 surrogate (valid JSON, invalid UTF-8) would ride into the verdict's text
+    # fields and break every writer of them; it reads as the replacement character instead
+    response, gold_text = _without_surrogates(response), _without_surrogates(gold_text)
+    gold_info = _prepare_gold(gold_text) if len(gold_text) <= _CACHED_GOLD_CHARS else _prepare_gold.__wrapped__(gold_text)
     if gold_info.answer is None:
         return Verdict(False, Reason.INVALID_GOLD, detail=gold_info.problem, gold_normalized=gold_info.normalized.text)
     extraction = find_answer(response)
@@ -172,6 +175,16 @@ def nesting_depth(text: str) -> int:
         elif char in ")]}":
             depth = max(depth - 1, 0)
     return deepest
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Golds longer than this are prepared per call: the cache holds short golds only, so its
+# size stays bounded (65,536 entries of at most this many characters) whatever callers send.
+_CACHED_GOLD_CHARS = 256
+
+
+def _without_surrogates(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
 @lru_cache(maxsize=65536)

@@ -1,0 +1,70 @@
+"""Ctrl-C in `check_many(workers=N)` stops at once: queued chunks are dropped and the workers end."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+_SCRIPT = textwrap.dedent(
+    """
+    import os, sys
+    from rlvr.verify import check_many
+
+    if __name__ == "__main__":
+        pairs = [("\\\\boxed{\\\\frac{\\\\sqrt{2}}{2}+%d}" % i, "\\\\frac{1}{\\\\sqrt{2}}+%d" % i) for i in range(100000)]
+        def started(done):
+            print("progress", flush=True)
+        try:
+            check_many(pairs, workers=2, progress=started)
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            sys.exit(130)
+        print("finished", flush=True)
+    """
+)
+
+
+def test_interrupting_a_batch_stops_its_workers_promptly(tmp_path: Path) -> None:
+    script = tmp_path / "batch.py"
+    script.write_text(_SCRIPT)
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "progress", "the batch never got going"
+    children = _children(process.pid)
+    assert children, "check_many(workers=2) started no worker processes"
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=60)
+    stopped_after = time.monotonic() - sent
+    assert process.returncode == 130 and "interrupted" in output
+    # 100,000 pairs take a minute or more; stopping within 15 s means the queue was dropped, not drained
+    assert stopped_after < 15, f"took {stopped_after:.1f} s to stop"
+    time.sleep(0.5)
+    alive = [pid for pid in children if _alive(pid)]
+    assert not alive, f"worker processes {alive} outlived the interrupted batch"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
