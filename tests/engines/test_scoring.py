@@ -176,3 +176,21 @@ def test_concat_batches_keeps_groups_apart():
 def test_params_must_be_per_method_dicts():
     with pytest.raises(RewardError, match="params must map"):
         build_method("laser_d", params={"alpha": 0.5})
+
+
+def test_the_first_row_of_a_run_starts_the_verifier_before_any_check_is_timed() -> None:
+    # In a fresh process the symbolic workers are not running yet; the first check that needs
+    # them must not spend its budget on their start (sympy's import alone is ~0.5-1 s).
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        r"""
+        from rlvr.engines import row_checker
+        verdict = row_checker(gold="1", timeout=0.75).check(r"\boxed{\sin^2(x)+\cos^2(x)}")
+        print(verdict.correct, verdict.reason)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["True", "equal-symbolic"], result.stdout + result.stderr

@@ -19,6 +19,7 @@ from typing import Any
 from rlvr.engines.sized_cache import SizedCache, shown
 from rlvr.rewards.base import RewardError
 from rlvr.tasks.base import Problem, Task, TaskError
+from rlvr.verify.pipeline import warm_up
 from rlvr.verify.verdict import Reason, Verdict
 
 log = logging.getLogger("rlvr.engines")
@@ -92,6 +93,8 @@ def row_checker(gold: Any = None, problem_json: Any = None, task: Any = None, ti
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
         raise RewardError(f"timeout must be a positive number of seconds, got {timeout!r}")
     gold_text, problem_text, task_name = _as_gold(gold), _as_text(problem_json), _as_text(task)
+    # the first row of a run starts the verifier's workers, so no check's budget goes on that
+    warm_up()
     key = json.dumps([gold_text, problem_text, task_name, float(timeout)])
     size = len(gold_text or "") + PROBLEM_SIZE_FACTOR * len(problem_text or "")
     return ROW_CACHE.get(key, size, lambda: _row_checker(gold_text, problem_text, task_name, float(timeout)))

@@ -16,6 +16,7 @@ from rlvr.analysis import format_rate, has_final_answer, ks_for, length_stats, m
 from rlvr.evaluate.sampling import Completion, ProgressHook, Sampler, SamplingParams
 from rlvr.tasks import Problem, Task, TaskError, get
 from rlvr.tasks.rows import to_messages
+from rlvr.verify.pipeline import warm_up
 from rlvr.verify.verdict import Verdict
 
 # Held-out problems come from a seed the training recipes never use.
@@ -131,6 +132,7 @@ def check_completions(problems: Sequence[Problem], completions: Sequence[Sequenc
     """A `SampleRecord` per completion, judged by the task that made the problem."""
     tasks: dict[str, Task] = {}
     records = []
+    warm_up()  # math answers may need the symbolic workers; their start is not charged to a check
     for problem, outs in zip(problems, completions, strict=True):
         if problem.task not in tasks:
             try:

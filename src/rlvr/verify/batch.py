@@ -21,7 +21,7 @@ def run_batch(
     progress: Callable[[int], None] | None = None,
 ) -> list[Verdict]:
     """Verdicts for `pairs`, in order. Processes are started with `spawn` (safe with threads)."""
-    from rlvr.verify.pipeline import VerifyError, check, checked_timeout
+    from rlvr.verify.pipeline import VerifyError, check, checked_timeout, warm_up
 
     if not isinstance(workers, int) or workers < 1:
         raise VerifyError(f"workers must be a positive integer, got {workers!r}")
@@ -31,6 +31,7 @@ def run_batch(
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise VerifyError(f"pair {index} must be (response, gold), got {type(pair).__name__}")
     if workers == 1 or len(items) <= CHUNK:
+        warm_up()
         verdicts = []
         for response, gold in items:
             verdicts.append(check(response, gold, timeout=timeout, judge=judge))
@@ -73,6 +74,7 @@ def _stop(executor: ProcessPoolExecutor) -> None:
 
 
 def _check_chunk(chunk: list[tuple[str, str]], timeout: float, judge: Judge | None) -> list[Verdict]:
-    from rlvr.verify.pipeline import check
+    from rlvr.verify.pipeline import check, warm_up
 
+    warm_up()
     return [check(response, gold, timeout=timeout, judge=judge) for response, gold in chunk]

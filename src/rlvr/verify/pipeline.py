@@ -8,6 +8,7 @@ process with a hard deadline (`rlvr.verify.pool`). An optional judge is asked la
 from __future__ import annotations
 
 import math
+import os
 import re
 import time
 from collections import OrderedDict
@@ -122,8 +123,24 @@ def check_many(
 
 
 def warm_up() -> None:
-    """Start the symbolic worker now, so the first check that needs it does not wait for sympy to import."""
-    default_pool().warm_up()
+    """Start the symbolic workers now and wait until they are ready (once per process).
+
+    A check charges everything it waits for to its own timeout, the first start of the
+    workers (importing sympy, about a second) included; long-running callers (training
+    reward functions, evaluation, batches) call this first so no early check spends its
+    budget waiting. A worker that cannot start is reported by the checks themselves.
+    """
+    global _warmed_pid
+    if _warmed_pid == os.getpid():
+        return
+    _warmed_pid = os.getpid()  # tried once: a pool that cannot start is not retried on every call
+    try:
+        default_pool().warm_up()
+    except WorkerUnavailable:
+        pass
+
+
+_warmed_pid = 0
 
 
 def checked_timeout(timeout: object) -> float:
