@@ -46,8 +46,9 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _interrupt_when(process: subprocess.Popen, ready: callable, settle: float = 0.0) -> float:  # type: ignore[type-arg,valid-type]
-    """Wait until `ready()` (the command is at work), send SIGINT; return seconds until it exited."""
+def _interrupt_when(process: subprocess.Popen, ready: callable, settle: float = 0.0,  # type: ignore[type-arg,valid-type]
+                    signum: int = signal.SIGINT) -> float:
+    """Wait until `ready()` (the command is at work), send `signum`; return seconds until it exited."""
     deadline = time.monotonic() + START_LIMIT_S
     while not ready():
         assert process.poll() is None, process.communicate()
@@ -56,7 +57,7 @@ def _interrupt_when(process: subprocess.Popen, ready: callable, settle: float = 
     time.sleep(settle)
     assert process.poll() is None, "the command finished before it could be interrupted; give it more work"
     sent = time.monotonic()
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     try:
         process.wait(timeout=STOP_BOUND_S * 3)
     except subprocess.TimeoutExpired:
@@ -115,4 +116,17 @@ def test_export_interrupted_leaves_no_dataset(tmp_path: Path, suffix: str) -> No
     assert stderr.strip().splitlines()[-1] == "interrupted" and "Traceback" not in stderr
     assert "wrote" not in stdout
     assert not out.exists() and _temporaries(tmp_path) == []
+    assert os.listdir(tmp_path) == []
+
+
+def test_export_terminated_leaves_no_dataset(tmp_path: Path) -> None:
+    # SIGTERM (a scheduler ending a job) unwinds like Ctrl-C: no dataset, no hidden temporary file
+    out = tmp_path / "train.jsonl"
+    process = subprocess.Popen(_rlvr("tasks", "export", "--tasks", "sudoku,zebra", "--n", "10000000", "-o", str(out)),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    took = _interrupt_when(process, lambda: bool(_temporaries(tmp_path)), settle=1.5, signum=signal.SIGTERM)
+    stdout, stderr = process.communicate()
+    assert process.returncode == 143, stderr
+    assert took < STOP_BOUND_S, f"took {took:.1f}s to stop"
+    assert stderr.strip().splitlines()[-1] == "terminated" and "Traceback" not in stderr
     assert os.listdir(tmp_path) == []

@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from rlvr import __version__
-from rlvr.cli_support import interrupted
+from rlvr.cli_support import Terminated, interrupted, terminate_as_interrupt, terminated
 from rlvr.evaluate import cli as evaluate_cli
 from rlvr.rewards import cli as rewards_cli
 from rlvr.serve import cli as serve_cli
@@ -20,11 +20,17 @@ from rlvr.verify import cli as verify_cli
 
 
 class Commands(TyperGroup):
-    """The command group: Ctrl-C anywhere in a command ends it with one line and exit code 130."""
+    """The command group: Ctrl-C (SIGTERM) anywhere in a command ends it with one line and exit code 130 (143).
+
+    Both unwind as exceptions, so output files written through `rlvr.atomic` are removed.
+    """
 
     def invoke(self, ctx: typer.Context) -> object:
         try:
-            return super().invoke(ctx)
+            with terminate_as_interrupt():
+                return super().invoke(ctx)
+        except Terminated:
+            terminated()
         except KeyboardInterrupt:
             interrupted()
 

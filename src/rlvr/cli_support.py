@@ -38,6 +38,40 @@ def note(message: object) -> None:
     typer.echo(str(message), err=True)
 
 
+TERMINATED_EXIT = 128 + signal.SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, unwound like Ctrl-C so every cleanup runs (no half-written output is left behind)."""
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM raises `Terminated` in the main thread instead of killing the process.
+
+    Only the main thread can set signal handlers; elsewhere this does nothing. Commands that
+    install their own handler (the server) replace this one while they run.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def terminated() -> NoReturn:
+    """Say that SIGTERM stopped the command and exit 143."""
+    note("terminated")
+    raise typer.Exit(TERMINATED_EXIT)
+
+
 def interrupted() -> NoReturn:
     """Say that Ctrl-C stopped the command and exit 130."""
     note("interrupted")
