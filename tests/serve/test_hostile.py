@@ -113,6 +113,13 @@ def test_nesting_too_deep_for_json_is_refused_with_a_4xx(hostile: TestClient) ->
         assert 400 <= post_raw(hostile, "/check", text).status_code < 500
 
 
+def test_a_body_json_cannot_load_says_what_to_fix(hostile: TestClient) -> None:
+    for text in ("[" * 50_000 + "]" * 50_000, '{"items": [{"response": "x", "gold": ' + "9" * 5000 + "}]}"):
+        reply = post_raw(hostile, "/verify", text)
+        assert reply.status_code == 400
+        assert "nested too deeply" in reply.json()["detail"] and "4,300 digits" in reply.json()["detail"]
+
+
 # --- request-body limit --------------------------------------------------------------------------
 
 def test_an_oversized_body_gets_a_413_with_a_one_line_error(hostile: TestClient) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rlvr import __version__
 from rlvr.engines.scoring import RowChecker
@@ -176,6 +177,9 @@ def _problem_text(problem: str | Mapping[str, Any]) -> str:
         raise ServeError(f"an inline problem_json cannot be written back as JSON ({type(err).__name__})") from None
 
 
+_FASTAPI_PARSE_ERROR = "There was an error parsing the body"
+
+
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
@@ -199,6 +203,14 @@ def _add_error_handlers(app: FastAPI) -> None:
     # The library's input errors all say what to fix; any other exception is a bug (500).
     for error_type in (ServeError, ItemError, RewardError, TaskError, VerifyError):
         app.add_exception_handler(error_type, bad_request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400 and error.detail == _FASTAPI_PARSE_ERROR:
+            # FastAPI's words for a body json cannot load (RecursionError, ValueError): say what to fix
+            return _error(400, "the request body is not JSON the server can read: nested too deeply, or an integer "
+                               "with more than 4,300 digits; send flat JSON objects with numbers of ordinary size")
+        return _error(error.status_code, str(error.detail))
 
     @app.exception_handler(Saturated)
     async def saturated(_request: Request, error: Saturated) -> JSONResponse:
