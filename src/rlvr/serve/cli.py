@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import threading
 from typing import Any, NoReturn
 
 import typer
@@ -70,6 +72,10 @@ def serve(
     # Start the symbolic worker now rather than on the first request.
     warm_up()
     # One process on purpose: stateful rewards (steps, LASER-D targets) live in it.
+    # the server shuts down gracefully on SIGTERM itself (and re-raises it after), so the
+    # command line's SIGTERM-as-exception handling must not turn that into an error exit
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     run(app, host=host, port=port, log_level=log_level, max_connections=max_connections, keep_alive=keep_alive)
 
 
