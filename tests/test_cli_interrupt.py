@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from process_helpers import alive, children
+
 import pytest
 
 STOP_BOUND_S = 20.0  # after SIGINT; the unfixed verify ran on for minutes on this input
@@ -23,27 +25,6 @@ START_LIMIT_S = 120.0
 
 def _rlvr(*args: str) -> list[str]:
     return [sys.executable, "-c", "from rlvr.cli import app; app()", *args]
-
-
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.add(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def _interrupt_when(process: subprocess.Popen, ready: callable, settle: float = 0.0,  # type: ignore[type-arg,valid-type]
@@ -85,7 +66,7 @@ def test_verify_with_workers_stops_promptly_on_ctrl_c(tmp_path: Path) -> None:
     workers: set[int] = set()
 
     def busy() -> bool:
-        workers.update(_children(process.pid))
+        workers.update(children(process.pid))
         return len(workers) >= 2  # both pool processes are up
 
     took = _interrupt_when(process, busy, settle=2.0)
@@ -96,9 +77,9 @@ def test_verify_with_workers_stops_promptly_on_ctrl_c(tmp_path: Path) -> None:
     assert "Traceback" not in stderr and stdout == ""
     assert not result.exists() and _temporaries(tmp_path) == []
     deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(_alive(pid) for pid in workers), "pool workers outlived the command"
+    assert not any(alive(pid) for pid in workers), "pool workers outlived the command"
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])

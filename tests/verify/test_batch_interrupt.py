@@ -10,6 +10,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from process_helpers import alive, children
+
 _SCRIPT = textwrap.dedent(
     """
     import os, sys
@@ -35,8 +37,8 @@ def test_interrupting_a_batch_stops_its_workers_promptly(tmp_path: Path) -> None
     process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, start_new_session=True)
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "progress", "the batch never got going"
-    children = _children(process.pid)
-    assert children, "check_many(workers=2) started no worker processes"
+    workers = children(process.pid)
+    assert workers, "check_many(workers=2) started no worker processes"
     sent = time.monotonic()
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=60)
@@ -45,26 +47,5 @@ def test_interrupting_a_batch_stops_its_workers_promptly(tmp_path: Path) -> None
     # 100,000 pairs take a minute or more; stopping within 15 s means the queue was dropped, not drained
     assert stopped_after < 15, f"took {stopped_after:.1f} s to stop"
     time.sleep(0.5)
-    alive = [pid for pid in children if _alive(pid)]
-    assert not alive, f"worker processes {alive} outlived the interrupted batch"
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    left = [pid for pid in workers if alive(pid)]
+    assert not left, f"worker processes {left} outlived the interrupted batch"
