@@ -26,3 +26,14 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def interruptible() -> None:
+    """`preexec_fn` for a child that a test will stop with SIGINT.
+
+    A job started in the background (`cmd &`, nohup, some CI runners) inherits SIGINT ignored,
+    and Python then never turns it into KeyboardInterrupt; the child gets the default back.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from process_helpers import alive, children
+from process_helpers import alive, children, interruptible
 
 import pytest
 
@@ -62,7 +62,8 @@ def test_verify_with_workers_stops_promptly_on_ctrl_c(tmp_path: Path) -> None:
                                   "gold": f"1+{n}*x^{{{power}}}"}) + "\n")
     result = tmp_path / "verdicts.jsonl"
     process = subprocess.Popen(_rlvr("verify", str(source), "--workers", "2", "-o", str(result)),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=interruptible)
     workers: set[int] = set()
 
     def busy() -> bool:
@@ -88,7 +89,8 @@ def test_export_interrupted_leaves_no_dataset(tmp_path: Path, suffix: str) -> No
         pytest.importorskip("pyarrow")
     out = tmp_path / f"train{suffix}"
     process = subprocess.Popen(_rlvr("tasks", "export", "--tasks", "sudoku,zebra", "--n", "10000000", "-o", str(out)),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=interruptible)
     # The temporary file appears as soon as the export has checked its arguments.
     took = _interrupt_when(process, lambda: bool(_temporaries(tmp_path)), settle=1.5)
     stdout, stderr = process.communicate()
@@ -104,7 +106,8 @@ def test_export_terminated_leaves_no_dataset(tmp_path: Path) -> None:
     # SIGTERM (a scheduler ending a job) unwinds like Ctrl-C: no dataset, no hidden temporary file
     out = tmp_path / "train.jsonl"
     process = subprocess.Popen(_rlvr("tasks", "export", "--tasks", "sudoku,zebra", "--n", "10000000", "-o", str(out)),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=interruptible)
     took = _interrupt_when(process, lambda: bool(_temporaries(tmp_path)), settle=1.5, signum=signal.SIGTERM)
     stdout, stderr = process.communicate()
     assert process.returncode == 143, stderr

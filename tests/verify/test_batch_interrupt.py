@@ -10,7 +10,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from process_helpers import alive, children
+from process_helpers import alive, children, interruptible
 
 _SCRIPT = textwrap.dedent(
     """
@@ -34,7 +34,8 @@ _SCRIPT = textwrap.dedent(
 def test_interrupting_a_batch_stops_its_workers_promptly(tmp_path: Path) -> None:
     script = tmp_path / "batch.py"
     script.write_text(_SCRIPT)
-    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=interruptible)
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "progress", "the batch never got going"
     workers = children(process.pid)
