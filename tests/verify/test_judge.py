@@ -216,3 +216,26 @@ def test_a_yes_judge_passes_no_wrong_answer_of_the_labelled_set() -> None:
     assert passed_wrong == []
     assert check("\\boxed{\\text{no real solution}}", "\\emptyset", judge=judge).reason == Reason.EQUAL_JUDGE
     assert check("\\boxed{\\text{all real numbers}}", "(-\\infty, \\infty)", judge=judge).reason == Reason.EQUAL_JUDGE
+
+
+def test_only_a_side_no_parser_reads_is_left_to_the_judge() -> None:
+    # A backend failure after both sides were read decided nothing: not equal, and not the
+    # judge's to overrule; a parse failure is "cannot read", which the judge may decide.
+    from rlvr.verify.answer import parse
+    from rlvr.verify.compare import Unparsable, compare
+
+    class Failing:
+        def __init__(self, error: Exception) -> None:
+            self.error = error
+
+        def equal(self, answer: str, gold: str) -> bool:
+            raise self.error
+
+        def equations_equal(self, answer: object, gold: object) -> bool:
+            raise self.error
+
+    answer, gold = parse(r"\sin(x)^2 + y"), parse(r"1 - \cos(x)^2 + y")
+    crashed = compare(answer, gold, Failing(RuntimeError("simplification failed")))
+    assert not crashed.equal and not crashed.unread
+    unparsable = compare(answer, gold, Failing(Unparsable("could not parse: LaTeXParsingError")))
+    assert not unparsable.equal and unparsable.unread

@@ -41,6 +41,10 @@ from rlvr.verify.verdict import Reason
 _FUNCTION_HEAD = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*\([A-Za-z, ]*\)$")
 
 
+class Unparsable(ValueError):
+    """A backend's parser could not read one side: the rules cannot decide, so a judge may."""
+
+
 class NeedSymbolic(Exception):
     """Raised by the in-process comparison when only the symbolic stage can decide."""
 
@@ -114,14 +118,20 @@ class _Comparer:
         return False
 
     def read(self, decide: Callable[[SymbolicBackend], bool]) -> bool:
-        """Run a backend decision; a parser that cannot read a side makes the pair unreadable, not different."""
+        """Run a backend decision; a side its parser cannot read makes the pair unreadable, not different.
+
+        Any other failure (inside simplification, say) read both sides and decided nothing:
+        that is "not shown equal", and no judge is asked to overrule it.
+        """
         assert self.backend is not None
         try:
             return decide(self.backend)
         except (NeedSymbolic, TooLarge, RecursionError, MemoryError):
             raise
-        except Exception as error:  # noqa: BLE001 - the symbolic parser's failures have many types
-            raise _Unreadable(f"could not read: {type(error).__name__}") from error
+        except Unparsable as error:
+            raise _Unreadable(str(error) or "could not read a side") from error
+        except Exception:  # noqa: BLE001 - a failure after both sides were read is not a proof of equality
+            return False
 
     def equal(self, answer: Answer, gold: Answer) -> bool:
         """Equality of parts; raises `_Unreadable` when the rules cannot decide."""

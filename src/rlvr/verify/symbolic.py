@@ -18,7 +18,7 @@ from latex2sympy2_extended import latex2sympy
 from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
 from rlvr.verify.answer import Equation
-from rlvr.verify.compare import NeedSymbolic
+from rlvr.verify.compare import NeedSymbolic, Unparsable
 from rlvr.verify.fast import FastBackend
 from rlvr.verify.numeric import TooLarge
 
@@ -68,7 +68,12 @@ def to_sympy(text: str) -> sympy.Basic:
     """Parse a scalar LaTeX expression safely; raise `TooLarge` for values that would explode."""
     if _NESTED_POWER.search(text) or re.search(r"\d{5,}\s*!", text) or len(text) > 1000:
         raise TooLarge("expression too large for the symbolic stage")
-    expression = latex2sympy(text, normalization_config=None)
+    try:
+        expression = latex2sympy(text, normalization_config=None)
+    except (TooLarge, RecursionError, MemoryError):
+        raise
+    except Exception as error:  # noqa: BLE001 - the grammar's failures have many types; all mean "cannot read"
+        raise Unparsable(f"could not parse: {type(error).__name__}") from error
     if isinstance(expression, sympy.Basic):
         _guard(expression)
         if _IMAGINARY in expression.free_symbols:
