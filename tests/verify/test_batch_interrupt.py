@@ -50,3 +50,27 @@ def test_interrupting_a_batch_stops_its_workers_promptly(tmp_path: Path) -> None
     time.sleep(0.5)
     left = [pid for pid in workers if alive(pid)]
     assert not left, f"worker processes {left} outlived the interrupted batch"
+
+
+def test_workers_of_a_killed_batch_exit_by_themselves(tmp_path: Path) -> None:
+    # SIGKILL gives the parent no chance to stop its pool; the workers notice it is gone and exit,
+    # and with them the symbolic worker processes each of them started.
+    script = tmp_path / "batch.py"
+    script.write_text(_SCRIPT)
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "progress", "the batch never got going"
+    workers = children(process.pid)
+    descendants = set(workers)
+    for pid in workers:
+        descendants |= children(pid)
+    assert workers, "check_many(workers=2) started no worker processes"
+    process.kill()
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in descendants) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [pid for pid in descendants if alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"processes {left} outlived their killed batch"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Callable, Sequence
 
@@ -41,7 +44,7 @@ def run_batch(
     chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
     results: list[list[Verdict]] = [[] for _ in chunks]
     context = multiprocessing.get_context("spawn")
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),))
     try:
         futures = {executor.submit(_check_chunk, chunk, timeout, judge): index for index, chunk in enumerate(chunks)}
         for future in as_completed(futures):
@@ -71,6 +74,21 @@ def _stop(executor: ProcessPoolExecutor) -> None:
             process.join(timeout=5)
         except (OSError, ValueError, AssertionError):
             pass
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In each worker: exit when the process that started it is gone (killed, say).
+
+    A pool's workers otherwise wait on their queue for ever once their parent dies without
+    shutting them down, each holding its own symbolic worker processes.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="rlvr-verify-parent-watch", daemon=True).start()
 
 
 def _check_chunk(chunk: list[tuple[str, str]], timeout: float, judge: Judge | None) -> list[Verdict]:
