@@ -1,22 +1,23 @@
-"""Tally every full-protocol LASER-D vs GRPO run recorded in RESULTS-laser-cpu.md.
+"""Tally every full-protocol LASER-D vs GRPO seed recorded in seeds.csv.
 
     python benchmarks/train/tally.py
 
 The full protocol is `make bench-train`'s: the current `laser_d` grid, both halves trained 20 + 20
 minutes from a start built by the demo plus some minutes of plain GRPO, judged on all 100 held-out
-sums. Rows of that kind are grouped by LASER-D recipe (the page's grid cell: the grid, with any
-change to the target rule such as a prompt floor) and start model; for each group, and for each
-recipe over `make bench-train`'s start and over all its starts, it prints how many seeds met the
-target (tokens ratio <= 0.70 at >= -2 points), the mean of the per-seed ratios, the pooled ratio
-(LASER-D's mean tokens over GRPO's, across seeds), both halves' mean accuracy, their mean per-seed
-difference with its standard error, one-sided 95% bounds on the pooled ratio and the mean
-difference, and the verdict across seeds (target.py says how).
-benchmarks/train/run.py puts the same lines into RESULTS.md.
+sums. seeds.csv holds one row per seed of such a run (added by hand after each run: run.py's table
+gives the figures). Rows are grouped by LASER-D recipe (the grid, with any change to the target
+rule such as a prompt floor) and start model; for each group, and for each recipe over `make
+bench-train`'s start and over all its starts, it prints how many seeds met the target (tokens ratio
+<= 0.70 at >= -2 points), the mean of the per-seed ratios, the pooled ratio (LASER-D's mean tokens
+over GRPO's, across seeds), both halves' mean accuracy, their mean per-seed difference with its
+standard error, one-sided 95% bounds on the pooled ratio and the mean difference, and the verdict
+across seeds (target.py says how). benchmarks/train/run.py puts the same lines into RESULTS.md.
 """
 
 from __future__ import annotations
 
-import re
+import csv
+import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +25,14 @@ from pathlib import Path
 from target import SeedPair, across_seeds
 
 HERE = Path(__file__).resolve().parent
-PAGE = HERE / "RESULTS-laser-cpu.md"
-CURRENT_GRID = "8..64, n=16, every 3 steps"  # the grid cell of every full-protocol row starts with it
-FULL_PROTOCOL = ", 20 + 20 min each, seed "
+SEEDS = HERE / "seeds.csv"
+CURRENT_GRID = "8..64, n=16, every 3 steps"  # the recipe cell of every row starts with it
+SHIPPED_RECIPE = CURRENT_GRID  # the shipped laser_d recipe: the grid with no change to the target rule
+COLUMNS = ("recipe", "start", "seed", "grpo_steps", "laser_steps", "grpo_accuracy", "grpo_tokens",
+           "laser_accuracy", "laser_tokens")
 
 
-# `make bench-train` builds its start as the demo plus 25 + 20 minutes of plain GRPO; the page
+# `make bench-train` builds its start as the demo plus 25 + 20 minutes of plain GRPO; seeds.csv
 # labels each build of that start apart ("45-min start", "rebuilt 45-min start", ...).
 PROTOCOL_START = "45-min start"
 PROTOCOL_LABEL = "**make bench-train's start** (every 45-min start)"
@@ -37,25 +40,35 @@ PROTOCOL_LABEL = "**make bench-train's start** (every 45-min start)"
 
 @dataclass(frozen=True, kw_only=True)
 class SeedRow(SeedPair):
-    """One seed of one full-protocol comparison, as the all-runs table records it."""
+    """One seed of one full-protocol comparison, as seeds.csv records it."""
 
     recipe: str
     start: str
     seed: int
+    grpo_steps: int
+    laser_steps: int
 
 
-def full_protocol_rows(text: str) -> list[SeedRow]:
-    """The all-runs table's rows that ran the full protocol with the current grid."""
+class SeedsError(ValueError):
+    """seeds.csv does not have the expected columns or values."""
+
+
+def read_rows(text: str) -> list[SeedRow]:
+    """seeds.csv's rows with the current grid; a malformed file raises SeedsError naming the line."""
+    reader = csv.DictReader(io.StringIO(text))
+    if tuple(reader.fieldnames or ()) != COLUMNS:
+        raise SeedsError(f"seeds.csv: expected the columns {','.join(COLUMNS)}; got {reader.fieldnames}")
     rows = []
-    for line in text.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) != 8 or not cells[0].startswith(CURRENT_GRID) or FULL_PROTOCOL not in cells[1]:
+    for record in reader:
+        if not record["recipe"].startswith(CURRENT_GRID):
             continue
-        start, _, rest = cells[1].partition(FULL_PROTOCOL)
-        seed = int(re.match(r"\d+", rest).group())
-        grpo = [float(x) for x in cells[3].split("/")]
-        laser = [float(x) for x in cells[4].split("/")]
-        rows.append(SeedRow(grpo[0], grpo[1], laser[0], laser[1], recipe=cells[0], start=start, seed=seed))
+        try:
+            rows.append(SeedRow(float(record["grpo_accuracy"]), float(record["grpo_tokens"]),
+                                float(record["laser_accuracy"]), float(record["laser_tokens"]),
+                                recipe=record["recipe"], start=record["start"], seed=int(record["seed"]),
+                                grpo_steps=int(record["grpo_steps"]), laser_steps=int(record["laser_steps"])))
+        except (TypeError, ValueError) as error:  # TypeError: a short line leaves cells None
+            raise SeedsError(f"seeds.csv line {reader.line_num}: {error}") from None
     return rows
 
 
@@ -75,9 +88,8 @@ TABLE_HEADER = ["| laser_d recipe | start model | seeds meeting the target | mea
                 "|---|---|---|---|---|---|---|---|---|---|"]
 
 
-def tally_lines(text: str) -> list[str]:
-    """Markdown: the tally per recipe and start model, the protocol's start, and all starts; empty without such rows."""
-    rows = full_protocol_rows(text)
+def tally_lines(rows: list[SeedRow]) -> list[str]:
+    """Markdown: the tally per recipe and start model, the protocol's start, and all starts; empty without rows."""
     if not rows:
         return []
     lines = list(TABLE_HEADER)
@@ -95,12 +107,16 @@ def tally_lines(text: str) -> list[str]:
 
 
 def main() -> int:
-    if not PAGE.exists():
-        print(f"no {PAGE.name} next to this script", file=sys.stderr)
+    if not SEEDS.exists():
+        print(f"no {SEEDS.name} next to this script", file=sys.stderr)
         return 1
-    lines = tally_lines(PAGE.read_text(encoding="utf-8"))
+    try:
+        lines = tally_lines(read_rows(SEEDS.read_text(encoding="utf-8")))
+    except SeedsError as error:
+        print(error, file=sys.stderr)
+        return 1
     if not lines:
-        print(f"{PAGE.name} records no full-protocol run with the grid {CURRENT_GRID!r}", file=sys.stderr)
+        print(f"{SEEDS.name} records no full-protocol run with the grid {CURRENT_GRID!r}", file=sys.stderr)
         return 1
     print("\n".join(lines))
     return 0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -78,26 +81,96 @@ def test_ratio_bound_is_at_least_the_pooled_ratio_and_its_t_bound_is_zero_there(
         assert mean + t95(n - 1) * sd / math.sqrt(n) == pytest.approx(0.0, abs=1e-6)
 
 
-PAGE_ROWS = """
-| 8..64, n=16, every 3 steps | 45-min start, 20 + 20 min each, seed 0, 100 distinct sums | 42 / 58 | 0.960 / 64.0 | 1.000 / 22.9 | 0.36 | +4.0 | yes |
-| 8..64, n=16, every 3 steps | rebuilt 45-min start, 20 + 20 min each, seed 7, 100 distinct sums | 44 / 46 | 1.000 / 19.9 | 0.960 / 20.9 | 1.05 | -4.0 | no |
-| 8..64, n=16, every 3 steps | 25-min start, 20 + 20 min each, seed 11, 100 distinct sums | 32 / 40 | 1.000 / 28.3 | 0.850 / 15.3 | 0.54 | -15.0 | no |
-| 8..64, n=16, every 3 steps | 45-min start, 20 min each, seed 0, 100 distinct sums (first stage) | 21 / 27 | 0.990 / 64.0 | 0.970 / 22.9 | 0.36 | -2.0 | yes |
-| 4..32 | demo result, 25 min each (below) | 27 / 26 | 0.695 / 18.5 | 0.648 / 18.0 | 0.98 | -4.7 | no |
+SEEDS_CSV = """recipe,start,seed,grpo_steps,laser_steps,grpo_accuracy,grpo_tokens,laser_accuracy,laser_tokens
+"8..64, n=16, every 3 steps",45-min start,0,42,58,0.960,64.0,1.000,22.9
+"8..64, n=16, every 3 steps",rebuilt 45-min start,7,44,46,1.000,19.9,0.960,20.9
+"8..64, n=16, every 3 steps",25-min start,11,32,40,1.000,28.3,0.850,15.3
+4..32,demo result,0,27,26,0.695,18.5,0.648,18.0
 """
 
 
-def test_tally_reads_full_protocol_rows_only():
-    rows = tally.full_protocol_rows(PAGE_ROWS)
+def test_tally_reads_rows_of_the_current_grid_only():
+    rows = tally.read_rows(SEEDS_CSV)
     assert [(row.start, row.seed) for row in rows] == [("45-min start", 0), ("rebuilt 45-min start", 7),
                                                         ("25-min start", 11)]
     assert rows[1].ratio == pytest.approx(20.9 / 19.9) and not rows[1].met
+    assert (rows[0].grpo_steps, rows[0].laser_steps) == (42, 58)
 
 
 def test_tally_groups_the_protocol_starts_apart_from_other_starts():
-    lines = tally.tally_lines(PAGE_ROWS)
+    lines = tally.tally_lines(tally.read_rows(SEEDS_CSV))
     protocol = [line for line in lines if tally.PROTOCOL_LABEL in line]
     assert len(protocol) == 1
     assert "| 1 of 2 |" in protocol[0]  # seeds 0 and 7, not the 25-min start's seed 11
     everything = [line for line in lines if "**all 3 starts**" in line]
     assert len(everything) == 1 and "| 1 of 3 |" in everything[0]
+
+
+@pytest.mark.parametrize("text", [
+    SEEDS_CSV.replace("grpo_tokens", "grpo_tokenz"),  # a renamed column
+    SEEDS_CSV.replace("0.960,64.0", "0.960,sixty-four"),  # a cell that is no number
+    SEEDS_CSV.replace(",42,58,0.960,64.0,1.000,22.9", ",42,58,0.960"),  # a short line
+])
+def test_a_malformed_seeds_file_is_one_clear_error(text):
+    with pytest.raises(tally.SeedsError, match="seeds.csv"):
+        tally.read_rows(text)
+
+
+def test_tally_command_reports_a_malformed_file_in_one_line(tmp_path, monkeypatch, capsys):
+    bad = tmp_path / "seeds.csv"
+    bad.write_text(SEEDS_CSV.replace("0.960,64.0", "0.960,x"), encoding="utf-8")
+    monkeypatch.setattr(tally, "SEEDS", bad)
+    assert tally.main() == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("seeds.csv line 2:") and "\n" not in err
+
+
+def test_seed_study_judges_the_protocol_seeds_of_the_shipped_recipe():
+    run = load_run()
+    lines = run.seed_study_lines(SEEDS_CSV)
+    table = [line for line in lines if line.startswith("| 0 |") or line.startswith("| 7 |")
+             or line.startswith("| 11 |")]
+    assert len(table) == 3  # every shipped-recipe seed, the 25-min start's too; not the 4..32 grid
+    judged = across_seeds(tally.read_rows(SEEDS_CSV)[:2])  # the two protocol-start seeds
+    verdict_line = next(line for line in lines if line.startswith("The shipped recipe over the 2 seeds"))
+    assert f"{judged.pooled_ratio:.2f}x pooled tokens" in verdict_line and judged.label in verdict_line
+
+
+def load_run():
+    """benchmarks/train/run.py as a module (its name would clash with other scripts)."""
+    spec = importlib.util.spec_from_file_location("train_bench_run", TRAIN_BENCH / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_results_page_is_what_the_renderer_writes_from_the_committed_data():
+    # RESULTS.md is generated (run.py, --render-only): a hand edit or a stale page fails here.
+    run = load_run()
+    results = json.loads((TRAIN_BENCH / "results.json").read_text(encoding="utf-8"))
+    assert run.render(results) == (TRAIN_BENCH / "RESULTS.md").read_text(encoding="utf-8")
+
+
+REPO = TRAIN_BENCH.parents[1]
+
+
+def test_every_link_in_the_training_pages_points_at_a_file_that_exists():
+    for page in TRAIN_BENCH.glob("*.md"):
+        for target in re.findall(r"\]\(([^)#]+)\)", page.read_text(encoding="utf-8")):
+            if not target.startswith(("http:", "https:")):
+                assert (page.parent / target).exists(), f"{page.name} links {target}"
+
+
+def test_every_mention_of_a_training_benchmark_file_names_a_file_that_exists():
+    # Pages and plots go (history lives in git); nothing in the docs, recipes or code may point at them.
+    sources = [REPO / "README.md", REPO / "Makefile", *(REPO / "docs").glob("*.md"),
+               *(REPO / "benchmarks").rglob("*.md"), *TRAIN_BENCH.glob("*.py"), *(REPO / "src").rglob("*.py"),
+               *(REPO / "src").rglob("*.yaml")]
+    # `git show COMMIT:benchmarks/train/...` names a file in history, which is where removed ones go.
+    by_path = re.compile(r"(?<![0-9a-f}]:)benchmarks/train/([\w.-]+\.(?:md|png|py|json|csv))")
+    collected_link = re.compile(r"\]\(train/([^)#]+)\)")  # benchmarks/RESULTS.md links relative to benchmarks/
+    by_name = re.compile(r"(?<![/\w-])((?:RESULTS|GPU)[\w-]*\.md)")  # the area's pages, named without a folder
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        for name in [*by_path.findall(text), *collected_link.findall(text), *by_name.findall(text)]:
+            assert (TRAIN_BENCH / name).exists(), f"{source.relative_to(REPO)} mentions train/{name}"
