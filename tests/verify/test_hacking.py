@@ -143,3 +143,14 @@ def test_two_boxes_never_earn_credit_for_both_answers(connector: str) -> None:
         assert len(credited) <= 1, (response, credited)
         inline = f"The answer is $\\boxed{{{first}{connector.strip() and ' ' + connector.strip() + ' '}{second}}}$"
         assert len([gold for gold in (first, second) if check(inline, gold).correct]) <= 1, inline
+
+
+def test_clock_times_are_not_ratios_and_undefined_values_equal_nothing() -> None:
+    from rlvr.verify import check
+
+    # read as ratios, 1:00 and 12:00 were both 1/0 (equal as sympy's zoo) and 1:15 was 3:45
+    for answer, gold in [("1:00", "12:00"), ("5:00", "3:00"), ("1:15", "3:45"), ("3:00 am", "3:00 PM"),
+                         (r"\frac{1}{0}", r"\frac{2}{0}"), ("1:0", "2:0"), (r"\frac{0}{0}", r"\frac{0}{0}+1")]:
+        assert not check(f"\\boxed{{{answer}}}", gold).correct, (answer, gold)
+    for answer, gold in [("9:30", "09:30"), ("3:00 pm", "3:00 PM"), ("2:3", "4:6"), ("12:00", "12:00")]:
+        assert check(f"\\boxed{{{answer}}}", gold).correct, (answer, gold)

@@ -115,6 +115,7 @@ Answer = TypingUnion[
     Number, Expr, BigValue, BaseNumber, Equation, Chain, Interval, Union, Tuple, Collection, Matrix, Choice, Text, Hedge, Unequal
 ]
 
+_CLOCK = re.compile(r"(\d{1,2}):([0-5]\d)(?::([0-5]\d))?(?:\s*([AaPp])\.?\s*[Mm]\.?)?")
 _SYMBOL = re.compile(r"^(?:[A-Za-z]|\\(?:alpha|beta|gamma|delta|theta|lambda|mu|phi|psi|omega|sigma|tau|rho|eta|xi|zeta))(?:_\{?[A-Za-z0-9]+\}?)?'?$")
 # names a gold or an answer writes before its value: `AB`, `S_{MBCN}`, `f(x)`, `g(2, 3)`
 _UPPER_NAME = re.compile(r"^[A-Z]{1,4}(?:_\{?[A-Za-z0-9]+\}?)?'?$")
@@ -206,6 +207,11 @@ def parse(text: str, *, percent: bool = False, list_context: bool = False) -> An
     `list_context` says the other side is a list, so "a or b" reads as a list, not a hedge.
     """
     text = text.strip()
+    clock = _CLOCK.fullmatch(text)
+    if clock is not None:
+        # `12:30` is a time of day, not the ratio 12/30: read as a ratio, 3:45 would equal 1:15
+        hours, minutes, seconds, half = clock.groups()
+        return Text(f"{int(hours)}:{minutes}" + (f":{seconds}" if seconds else "") + (f" {half.lower()}m" if half else ""))
     matrix = _MATRIX.fullmatch(text)
     if matrix is None and text[:1] in "([" and text[-1:] in ")]":
         # `\left[\begin{array}{cc}...\end{array}\right]`: the brackets are the matrix's own
