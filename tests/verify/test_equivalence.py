@@ -220,3 +220,14 @@ def test_a_matrix_inside_its_own_brackets() -> None:
     # two matrices joined by an operator are not one matrix
     sum_of_two = "\\boxed{\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} + \\begin{pmatrix}0 & 0 \\\\ 0 & 0\\end{pmatrix}}"
     assert not check(sum_of_two, "\\begin{pmatrix}1 & 2 \\\\ 3 & 4 \\end{pmatrix} + \\begin{pmatrix}9 & 9 \\\\ 9 & 9\\end{pmatrix}").correct
+
+
+def test_a_quad_that_lost_its_blank_and_a_spaced_braced_comma_still_read() -> None:
+    from rlvr.verify import check
+
+    gold = r"x_{1}=10^{\frac{-5+\sqrt{13}}{6}},\quadx_{2}=10^{-\frac{5+\sqrt{13}}{6}}"
+    both = r"\boxed{10^{\frac{\sqrt{13} - 5}{6}}} \text{ and } \quad \boxed{10^{-\frac{5 + \sqrt{13}}{6}}}"
+    assert check(both, gold).correct
+    assert not check(r"\boxed{10^{\frac{\sqrt{13} - 5}{6}}}", gold).correct, "one root of two is not the answer"
+    assert check(r"\boxed{14 {, }916}", "14916").correct
+    assert not check(r"\boxed{14 {, }916}", "14").correct

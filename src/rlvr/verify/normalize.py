@@ -22,7 +22,10 @@ _UNICODE = {
 }
 _UNICODE_ROOT = re.compile(r"\u221a\s*(\d+(?:\.\d+)?|[A-Za-z])")
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
-_SPACING = re.compile(r"\\(?:,|;|:| |quad(?![A-Za-z])|qquad(?![A-Za-z])|displaystyle(?![A-Za-z])|textstyle(?![A-Za-z])|limits(?![A-Za-z])|nolimits(?![A-Za-z]))|~")
+# `\quadx`: no command but \quad and \qquad starts with "quad", so the letter after it lost its blank
+_SPACING = re.compile(r"\\(?:,|;|:| |q?quad|displaystyle(?![A-Za-z])|textstyle(?![A-Za-z])|limits(?![A-Za-z])|nolimits(?![A-Za-z]))|~")
+# `{,}` (with or without blanks) is LaTeX's thousands comma: `14{,}916`, `14 {, }916`
+_BRACED_COMMA = re.compile(r"\s?\{\s?,\s?\}\s?")
 _SIZING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|bigl|bigr|Bigl|Bigr|biggl|biggr|middle)(?![A-Za-z])\s*")
 _DEGREES = re.compile(
     r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree(?![A-Za-z])|\u00b0|\^\s*\{\s*\\text\{o\}\s*\}|"
@@ -105,7 +108,7 @@ def normalize(raw: str) -> Normalized:
     text = re.sub(r",\s*\\!\s*", ",", text).replace("\\!", "")
     text = text.replace("\\\\", "\u0000")
     text = _SPACING.sub(" ", text).replace("\u0000", "\\\\")
-    text = text.replace("{,}", "").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\cfrac", "\\frac")
+    text = _BRACED_COMMA.sub("", text).replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\cfrac", "\\frac")
     text = text.replace("\\leqslant", "\\le ").replace("\\geqslant", "\\ge ").replace("<=", "\\le ").replace(">=", "\\ge ")
     text = re.sub(r"\\(le|ge|ne)q(?![A-Za-z])", r"\\\1 ", text)
     degrees = False
