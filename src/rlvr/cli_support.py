@@ -8,7 +8,6 @@ rlvr, so the `cli` module of every layer, `rlvr.verify` included, may use it.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 import sys
 import threading
@@ -139,31 +138,3 @@ def track(items: Iterable[Item], label: str, total: int) -> Iterator[Item]:
         for item in items:
             yield item
             advance(1)
-
-
-@contextmanager
-def children_stop_on_interrupt() -> Iterator[None]:
-    """While active, Ctrl-C first terminates this process's multiprocessing children.
-
-    A process pool that is interrupted waits for its pending work before it returns;
-    with its workers gone it returns at once, and the KeyboardInterrupt reaches the command.
-    Only the main thread can set signal handlers; elsewhere this does nothing.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    if previous is signal.SIG_IGN:  # started with Ctrl-C ignored (nohup, background job): keep it so
-        yield
-        return
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        for child in multiprocessing.active_children():
-            child.terminate()
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)

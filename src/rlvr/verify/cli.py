@@ -11,7 +11,7 @@ from typing import Any, TextIO
 import typer
 
 from rlvr.atomic import AtomicFile, OutputError
-from rlvr.cli_support import children_stop_on_interrupt, fail, progress
+from rlvr.cli_support import fail, progress
 
 PROGRESS_THRESHOLD = 200
 
@@ -73,8 +73,8 @@ def verify(
     except OutputError as error:
         fail(str(error))
     try:
-        with children_stop_on_interrupt():
-            verdicts = _run(pairs, workers, timeout)
+        # Ctrl-C: check_many drops its queued work and ends its workers itself
+        verdicts = _run(pairs, workers, timeout)
         _write(verdicts, target)
     except (VerifyError, OutputError) as error:
         fail(str(error))
