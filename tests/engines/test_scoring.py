@@ -194,3 +194,10 @@ def test_the_first_row_of_a_run_starts_the_verifier_before_any_check_is_timed() 
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.stdout.split() == ["True", "equal-symbolic"], result.stdout + result.stderr
+
+
+def test_a_problem_whose_task_is_not_a_name_is_a_row_error() -> None:
+    # the task is looked up by name; a list there was a TypeError, not a RewardError naming the row
+    row = '{"task": [1], "id": "x", "prompt": "p", "answer": "a", "difficulty": 1, "metadata": {}}'
+    with pytest.raises(RewardError, match="bad problem_json"):
+        row_checker(problem_json=row)

@@ -102,10 +102,7 @@ def row_checker(gold: Any = None, problem_json: Any = None, task: Any = None, ti
 
 def _row_checker(gold: str | None, problem_json: str | None, task: str | None, timeout: float) -> RowChecker:
     if problem_json:
-        problem, family = _parse_problem(problem_json)
-        if task and task != problem.task:
-            raise RewardError(f"row says task {shown(task)} but its problem_json is a {problem.task!r} problem; fix the dataset")
-        return RowChecker(gold=problem.answer, problem=problem, timeout=timeout, task=family)
+        return problem_checker(problem_json, timeout, task)
     if gold is None or not gold.strip():
         raise RewardError(
             "dataset row has neither problem_json nor a gold answer; build rows with rlvr.tasks.rows "
@@ -114,13 +111,25 @@ def _row_checker(gold: str | None, problem_json: str | None, task: str | None, t
     return RowChecker(gold=gold, problem=None, timeout=timeout)
 
 
+def problem_checker(problem_json: str, timeout: float, task: str | None = None) -> RowChecker:
+    """The checker of one rlvr task problem, not cached; raises `RewardError` naming what is wrong.
+
+    `task`, when given, is the row's task column and must agree with the problem's own task.
+    """
+    problem, family = _parse_problem(problem_json)
+    if task and task != problem.task:
+        raise RewardError(f"row says task {shown(task)} but its problem_json is a {problem.task!r} problem; fix the dataset")
+    return RowChecker(gold=problem.answer, problem=problem, timeout=timeout, task=family)
+
+
 def _parse_problem(problem_json: str) -> tuple[Problem, Task]:
     from rlvr.tasks.rows import problem_from_json
 
     try:
         problem = problem_from_json(problem_json)
         return problem, _task(problem.task)
-    except TaskError as err:
+    except (TaskError, TypeError) as err:
+        # TypeError: a `task` that is not a name (a list, an object) cannot be looked up
         raise RewardError(f"bad problem_json in a dataset row: {err}") from None
 
 

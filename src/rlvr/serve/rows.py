@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rlvr.engines.scoring import PROBLEM_SIZE_FACTOR, RowChecker
+from rlvr.engines.scoring import PROBLEM_SIZE_FACTOR, RowChecker, problem_checker
 from rlvr.engines.sized_cache import SizedCache
 from rlvr.rewards.base import RewardError
-from rlvr.tasks.base import Task, TaskError
 
 _NO_GOLD = ("dataset row has neither problem_json nor a gold answer; send each item's reference answer "
             "(OpenRLHF: point --label_key at the answer or problem_json column)")
@@ -29,7 +28,6 @@ class RowCache:
         self.max_gold_chars = max_gold_chars
         self.max_problem_chars = max_problem_chars
         self._cache: SizedCache[RowChecker] = SizedCache(max_bytes)
-        self._tasks: dict[str, Task] = {}
 
     @property
     def max_bytes(self) -> int:
@@ -53,7 +51,7 @@ class RowCache:
     def problem(self, problem_json: str) -> RowChecker:
         """The checker of an rlvr task problem; raises `RewardError` naming what is wrong with it."""
         _within(problem_json, self.max_problem_chars, "problem_json", "--max-problem-chars")
-        return self._cache.get("p" + problem_json, PROBLEM_SIZE_FACTOR * len(problem_json), lambda: self._problem_checker(problem_json))
+        return self._cache.get("p" + problem_json, PROBLEM_SIZE_FACTOR * len(problem_json), lambda: problem_checker(problem_json, self.timeout))
 
     def label(self, label: Any) -> RowChecker:
         """An OpenRLHF label: rlvr's problem_json (a JSON object with a `task`) or a gold answer."""
@@ -68,20 +66,6 @@ class RowCache:
             raise RewardError(_NO_GOLD)
         return RowChecker(gold=text, problem=None, timeout=self.timeout)
 
-    def _problem_checker(self, problem_json: str) -> RowChecker:
-        from rlvr.tasks import get as get_task
-        from rlvr.tasks.rows import problem_from_json
-
-        try:
-            problem = problem_from_json(problem_json)
-            family = self._tasks.get(problem.task)
-            if family is None:
-                # Looking a family up scans the families package; only names that exist are kept.
-                family = self._tasks[problem.task] = get_task(problem.task)
-        except (TaskError, TypeError) as err:
-            # TypeError: a `task` that is not a name (a list, an object) cannot be looked up.
-            raise RewardError(f"bad problem_json: {err}") from None
-        return RowChecker(gold=problem.answer, problem=problem, timeout=self.timeout, task=family)
 
 
 def _within(text: str, limit: int, what: str, option: str) -> None:
