@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
-# JSON may spell a lone UTF-16 surrogate ("\ud83d"); it is not a character, and no UTF-8
-# reply (or tokenizer) can carry it, so it becomes U+FFFD as a UTF-8 decoder would make it.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def utf8_text(text: str) -> str:
-    """`text` with every lone UTF-16 surrogate replaced by U+FFFD (JSON pairs are already joined)."""
-    if text.isascii():  # most responses; a far cheaper scan than the pattern's
-        return text
-    return _LONE_SURROGATE.sub("\ufffd", text)
+from rlvr.verify.normalize import utf8_text  # lone surrogates become U+FFFD at the boundary
 
 
 def _utf8_if_text(value: Any) -> Any:

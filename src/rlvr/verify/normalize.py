@@ -91,6 +91,18 @@ class Normalized:
     unit: str | None = None
 
 
+# JSON may spell a lone UTF-16 surrogate ("\ud83d"); it is no character, and no UTF-8 output
+# (a verdict written as JSON, a reply, a tokenizer) can carry it
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8_text(text: str) -> str:
+    """`text` with every lone UTF-16 surrogate replaced by U+FFFD, as a UTF-8 decoder would."""
+    if text.isascii():  # most text; a far cheaper scan than the pattern's
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def normalize(raw: str) -> Normalized:
     """Normalise one answer string; see the module docstring for what changes."""
     text = _ZERO_WIDTH.sub("", raw)

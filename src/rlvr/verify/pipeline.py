@@ -24,7 +24,7 @@ from rlvr.verify.compare import NeedSymbolic, Outcome, compare
 from rlvr.verify.extract import find_answer
 from rlvr.verify.fast import FastBackend
 from rlvr.verify.judge import Judge, ask_judge
-from rlvr.verify.normalize import Normalized, compact, normalize, units_differ
+from rlvr.verify.normalize import Normalized, compact, normalize, units_differ, utf8_text
 from rlvr.verify.numeric import TooLarge
 from rlvr.verify.pool import WorkerUnavailable, default_pool
 from rlvr.verify.screen import screen_answer, screen_response
@@ -67,7 +67,7 @@ def check(response: str, gold: str | int | float | Fraction, *, timeout: float =
         return Verdict(False, Reason.INVALID_GOLD, detail=f"gold number longer than {MAX_GOLD_CHARS} digits")
     # a lone UTF-16 surrogate (valid JSON, invalid UTF-8) would ride into the verdict's text
     # fields and break every writer of them; it reads as the replacement character instead
-    response, gold_text = _without_surrogates(response), _without_surrogates(gold_text)
+    response, gold_text = utf8_text(response), utf8_text(gold_text)
     gold_info = _prepare_gold(gold_text) if len(gold_text) <= _CACHED_GOLD_CHARS else _prepare_gold.__wrapped__(gold_text)
     if gold_info.answer is None:
         return Verdict(False, Reason.INVALID_GOLD, detail=gold_info.problem, gold_normalized=gold_info.normalized.text)
@@ -194,14 +194,9 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # Golds longer than this are prepared per call: the cache holds short golds only, so its
 # size stays bounded (65,536 entries of at most this many characters) whatever callers send.
 _CACHED_GOLD_CHARS = 256
-
-
-def _without_surrogates(text: str) -> str:
-    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
 @lru_cache(maxsize=65536)
