@@ -201,3 +201,25 @@ def test_a_problem_whose_task_is_not_a_name_is_a_row_error() -> None:
     row = '{"task": [1], "id": "x", "prompt": "p", "answer": "a", "difficulty": 1, "metadata": {}}'
     with pytest.raises(RewardError, match="bad problem_json"):
         row_checker(problem_json=row)
+
+
+def test_puzzle_rows_start_no_symbolic_workers_and_math_rows_do() -> None:
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        from rlvr import tasks
+        from rlvr.engines import row_checker
+        from rlvr.tasks.rows import problem_to_json
+        from rlvr.verify import pipeline
+        puzzle = next(tasks.get("sudoku").generate(1, seed=0, difficulty=1))
+        row_checker(problem_json=problem_to_json(puzzle))
+        after_puzzle = pipeline._warmed_pid
+        row_checker(gold="1")
+        print(after_puzzle == 0, pipeline._warmed_pid != 0)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["True", "True"], result.stdout + result.stderr

@@ -19,6 +19,7 @@ from typing import Any
 from rlvr.engines.sized_cache import SizedCache, shown
 from rlvr.rewards.base import RewardError
 from rlvr.tasks.base import Problem, Task, TaskError
+from rlvr.tasks.math_data import MathDatasetTask
 from rlvr.verify.pipeline import warm_up
 from rlvr.verify.verdict import Reason, Verdict
 
@@ -93,8 +94,6 @@ def row_checker(gold: Any = None, problem_json: Any = None, task: Any = None, ti
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
         raise RewardError(f"timeout must be a positive number of seconds, got {timeout!r}")
     gold_text, problem_text, task_name = _as_gold(gold), _as_text(problem_json), _as_text(task)
-    # the first row of a run starts the verifier's workers, so no check's budget goes on that
-    warm_up()
     key = json.dumps([gold_text, problem_text, task_name, float(timeout)])
     size = len(gold_text or "") + PROBLEM_SIZE_FACTOR * len(problem_text or "")
     return ROW_CACHE.get(key, size, lambda: _row_checker(gold_text, problem_text, task_name, float(timeout)))
@@ -108,6 +107,9 @@ def _row_checker(gold: str | None, problem_json: str | None, task: str | None, t
             "dataset row has neither problem_json nor a gold answer; build rows with rlvr.tasks.rows "
             "or give each row its reference answer (TRL: an `answer` column; verl: reward_model.ground_truth)"
         )
+    # The first math row of a run starts the verifier's symbolic workers, so no check spends
+    # its time budget waiting for them; puzzle families never need them.
+    warm_up()
     return RowChecker(gold=gold, problem=None, timeout=timeout)
 
 
@@ -119,6 +121,8 @@ def problem_checker(problem_json: str, timeout: float, task: str | None = None) 
     problem, family = _parse_problem(problem_json)
     if task and task != problem.task:
         raise RewardError(f"row says task {shown(task)} but its problem_json is a {problem.task!r} problem; fix the dataset")
+    if isinstance(family, MathDatasetTask):
+        warm_up()  # its answers go through rlvr.verify, like a gold row's
     return RowChecker(gold=problem.answer, problem=problem, timeout=timeout, task=family)
 
 

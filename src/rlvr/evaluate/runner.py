@@ -15,6 +15,7 @@ from typing import Any
 from rlvr.analysis import format_rate, has_final_answer, ks_for, length_stats, mean_pass_at_k
 from rlvr.evaluate.sampling import Completion, ProgressHook, Sampler, SamplingParams
 from rlvr.tasks import Problem, Task, TaskError, get
+from rlvr.tasks.math_data import MathDatasetTask
 from rlvr.tasks.rows import to_messages
 from rlvr.verify.pipeline import warm_up
 from rlvr.verify.verdict import Verdict
@@ -132,13 +133,14 @@ def check_completions(problems: Sequence[Problem], completions: Sequence[Sequenc
     """A `SampleRecord` per completion, judged by the task that made the problem."""
     tasks: dict[str, Task] = {}
     records = []
-    warm_up()  # math answers may need the symbolic workers; their start is not charged to a check
     for problem, outs in zip(problems, completions, strict=True):
         if problem.task not in tasks:
             try:
                 tasks[problem.task] = get(problem.task)
             except TaskError as err:
                 raise EvalError(str(err)) from None
+            if isinstance(tasks[problem.task], MathDatasetTask):
+                warm_up()  # math answers may need the symbolic workers; their start is no check's time
         for out in outs:
             verdict: Verdict = tasks[problem.task].check(problem, out.text)
             records.append(SampleRecord(
