@@ -57,8 +57,11 @@ def test_task_column_must_agree_with_the_problem():
 
 
 def test_bad_timeout_raises():
-    with pytest.raises(RewardError, match="timeout"):
-        row_checker(gold="1", timeout=0)
+    # the verifier's rule: an infinite timeout passed a `> 0` test here, then every check refused
+    # it and each response scored 0 as a checker error
+    for timeout in (0, -1, float("inf"), float("nan"), True, "2"):
+        with pytest.raises(RewardError, match="timeout"):
+            row_checker(gold="1", timeout=timeout)
 
 
 def test_a_response_that_breaks_the_checker_scores_zero(monkeypatch, caplog):

@@ -20,7 +20,7 @@ from rlvr.engines.sized_cache import SizedCache, shown
 from rlvr.rewards.base import RewardError
 from rlvr.tasks.base import Problem, Task, TaskError
 from rlvr.tasks.math_data import MathDatasetTask
-from rlvr.verify.pipeline import warm_up
+from rlvr.verify.pipeline import VerifyError, checked_timeout, warm_up
 from rlvr.verify.verdict import Reason, Verdict
 
 log = logging.getLogger("rlvr.engines")
@@ -91,12 +91,14 @@ def row_checker(gold: Any = None, problem_json: Any = None, task: Any = None, ti
     problem_json: the whole problem as written by `rlvr.tasks.rows` (takes precedence).
     task:         optional task name column; must agree with the problem's own task.
     """
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
-        raise RewardError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    try:
+        timeout = checked_timeout(timeout)  # the verifier's own rule, so no check refuses it later
+    except VerifyError as error:
+        raise RewardError(str(error)) from None
     gold_text, problem_text, task_name = _as_gold(gold), _as_text(problem_json), _as_text(task)
-    key = json.dumps([gold_text, problem_text, task_name, float(timeout)])
+    key = json.dumps([gold_text, problem_text, task_name, timeout])
     size = len(gold_text or "") + PROBLEM_SIZE_FACTOR * len(problem_text or "")
-    return ROW_CACHE.get(key, size, lambda: _row_checker(gold_text, problem_text, task_name, float(timeout)))
+    return ROW_CACHE.get(key, size, lambda: _row_checker(gold_text, problem_text, task_name, timeout))
 
 
 def _row_checker(gold: str | None, problem_json: str | None, task: str | None, timeout: float) -> RowChecker:
