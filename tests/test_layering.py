@@ -14,6 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "rlvr"
 # Lower number = lower layer. A module may import its own layer or lower ones.
 LAYERS = {
     "verify": 0,
+    "execute": 0,
     "tasks": 1,
     "rewards": 2,
     "analysis": 2,
