@@ -37,7 +37,9 @@ import traceback
 
 UNSAFE = "--unsafe" in sys.argv
 SCRATCH = os.getcwd()
+SCRATCH_DIRS = (SCRATCH,) if UNSAFE else (SCRATCH, "/dev/shm")  # every writable place, emptied per program
 CONTROL_IN, CONTROL_OUT = 0, 1
+MEMORY_TICK = 0.05  # seconds between checks of the sandbox's total resident memory
 
 
 def read_exact(fd, size):
@@ -67,15 +69,23 @@ def send(message):
 
 
 def wipe_scratch():
-    for name in os.listdir(SCRATCH):
-        path = os.path.join(SCRATCH, name)
+    for folder in SCRATCH_DIRS:
         try:
-            if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                os.unlink(path)
+            names = os.listdir(folder)
         except OSError:
-            pass
+            continue
+        for name in names:
+            remove(os.path.join(folder, name))
+
+
+def remove(path):
+    try:
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)
+    except OSError:
+        pass
 
 
 def run_program(request, out_w, err_w, stdin_fd):
@@ -147,6 +157,30 @@ def run_program(request, out_w, err_w, stdin_fd):
     os._exit(status)
 
 
+def namespace_memory():
+    """Proportional resident bytes (PSS) of every process in the sandbox but this worker.
+
+    RLIMIT_AS bounds each process; this bounds their sum (a program forking many children that
+    each allocate). PSS splits pages shared after fork between their sharers, so forked copies
+    of the interpreter are not counted many times over. In --unsafe mode there is no namespace
+    to scan, so only the per-process limit holds."""
+    if UNSAFE:
+        return 0
+    total = 0
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or name == "1":
+            continue
+        try:
+            with open("/proc/%s/smaps_rollup" % name, "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
 def kill_all(child):
     """Kill the program and everything it started, then reap them all."""
     try:
@@ -195,15 +229,23 @@ def execute(request):
     out, err = bytearray(), bytearray()
     open_fds = {out_r: out, err_r: err}
     deadline = started + request["timeout"]
-    timed_out = over = False
+    timed_out = over = out_of_memory = False
     # Read until both pipes close (the program and anything it started are done with them)
     # or the deadline; the control pipe is watched too, so a vanished host stops the program.
+    memory = request["memory"]
+    next_check = started + MEMORY_TICK
     while open_fds:
-        left = deadline - time.monotonic()
+        now = time.monotonic()
+        left = deadline - now
         if left <= 0:
             timed_out = True
             break
-        ready, _, _ = select.select(list(open_fds) + [CONTROL_IN], [], [], left)
+        if now >= next_check:
+            next_check = now + MEMORY_TICK
+            if namespace_memory() > memory:
+                out_of_memory = True
+                break
+        ready, _, _ = select.select(list(open_fds) + [CONTROL_IN], [], [], min(left, MEMORY_TICK))
         if CONTROL_IN in ready:  # the host sends nothing mid-program: this is its end (EOF)
             kill_all(child)
             reap_all(child)
@@ -225,7 +267,7 @@ def execute(request):
     # The pipes are closed but the program may still be running (it closed fd 1 and 2): wait
     # for it within the same deadline.
     status = usage = None
-    if not timed_out and not over:
+    if not timed_out and not over and not out_of_memory:
         while True:
             try:
                 pid, raw, rusage = os.wait4(child, os.WNOHANG)
@@ -234,9 +276,15 @@ def execute(request):
             if pid == child:
                 status, usage = raw, rusage
                 break
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 timed_out = True
                 break
+            if now >= next_check:
+                next_check = now + MEMORY_TICK
+                if namespace_memory() > memory:
+                    out_of_memory = True
+                    break
             time.sleep(0.002)
     seconds = time.monotonic() - started
     kill_all(child)
@@ -257,6 +305,7 @@ def execute(request):
         "signal": sig,
         "timed_out": timed_out,
         "over": over,
+        "out_of_memory": out_of_memory,
         "stdout": bytes(out[:cap]).decode("utf-8", "replace"),
         "stderr": bytes(err[-cap:]).decode("utf-8", "replace"),
         "seconds": seconds,
@@ -264,8 +313,22 @@ def execute(request):
     }
 
 
+def not_dumpable():
+    """Make this worker non-dumpable: without CAP_SYS_PTRACE (programs have no capabilities) no
+    process can ptrace it or open its /proc/1/fd, /proc/1/mem, so a program cannot forge the
+    replies of this or a later program. Children inherit it across fork."""
+    import ctypes
+
+    PR_SET_DUMPABLE = 4
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+
+
 def main():
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # PID 1 must have no handler a program could trigger
+    if not UNSAFE:
+        not_dumpable()
     send({"ready": True})
     while True:
         request = receive()

@@ -305,6 +305,8 @@ def classify(reply: dict, program: Program, cpu_limit: int) -> ExecResult:
         return result("output-limit")
     if reply.get("timed_out") or sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= cpu_limit - 0.1):
         return result("timeout")
+    if reply.get("out_of_memory"):
+        return result("memory")
     if exit_code == SETUP_FAILED and SETUP_MARK in stderr:
         return result("sandbox-error")
     if exit_code == 0:

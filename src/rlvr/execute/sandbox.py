@@ -5,8 +5,8 @@ binary named by `RLVR_BWRAP` (for a distribution's `bwrap` on PATH: `RLVR_BWRAP=
 namespace is new (user, PID, network, IPC, UTS, cgroup), so the program has no network but a
 loopback of its own, sees only its own processes, and runs with no capabilities. Its file system
 is built from nothing: `/usr` (and `/lib*`, `/bin` as on the host) and the interpreter's own
-install prefix read-only, a fresh `/proc` and minimal `/dev`, and a size-capped tmpfs at `/tmp`
-as the only writable place. No `/etc`, `/home`, `/root` (except the interpreter prefix if it
+install prefix read-only, a fresh `/proc` and minimal read-only `/dev`, and size-capped tmpfs
+at `/tmp` and `/dev/shm` as the only writable places. No `/etc`, `/home`, `/root` (except the interpreter prefix if it
 lives there), project folder or host environment variable is visible.
 
 Run as root, the kernel exempts uid 0 from the process-count limit (RLIMIT_NPROC), so a fork
@@ -27,7 +27,8 @@ from pathlib import Path
 from rlvr.execute.result import SandboxUnavailable
 
 NOBODY = 65534
-SCRATCH_MB = 64  # size of the tmpfs at /tmp, the program's only writable place
+SCRATCH_MB = 64  # size of the tmpfs at /tmp, the program's scratch dir
+SHM_MB = 16  # size of the tmpfs at /dev/shm (POSIX semaphores and shared memory, e.g. multiprocessing)
 WORKER_SOURCE = (Path(__file__).with_name("_worker.py")).read_text(encoding="utf-8")
 INTERPRETER_FLAGS = ("-I", "-S", "-B", "-X", "utf8")  # isolated: no site-packages, no env, no .pyc writes
 
@@ -139,9 +140,11 @@ def sandbox_launcher() -> Launcher:
         argv.append("--disable-userns")  # no nested user namespaces: less kernel surface for the program
     argv += _root_layout(interpreter)
     argv += ["--proc", "/proc", "--dev", "/dev"]
-    if _bwrap_supports(bwrap, "--size"):  # bwrap >= 0.10; older ones still cap each file by RLIMIT_FSIZE
-        argv += ["--size", str(SCRATCH_MB << 20)]
-    argv += ["--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp",
+    sized = _bwrap_supports(bwrap, "--size")  # bwrap >= 0.10; older ones still cap each file by RLIMIT_FSIZE
+    argv += (["--size", str(SHM_MB << 20)] if sized else []) + ["--tmpfs", "/dev/shm"]
+    argv += (["--size", str(SCRATCH_MB << 20)] if sized else []) + ["--tmpfs", "/tmp"]
+    # bwrap's own / and /dev are unbounded tmpfs: read-only, so /tmp and /dev/shm are the only writable places.
+    argv += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp",
              "--setenv", "LANG", "C.UTF-8", "--setenv", "TMPDIR", "/tmp"]
     argv += ["--", interpreter, *INTERPRETER_FLAGS, "-c", WORKER_SOURCE]
     return Launcher(tuple(argv), NOBODY if drop else None, NOBODY if drop else None, interpreter)
