@@ -1,8 +1,9 @@
 """`create_app()`: rlvr's verifier, task checks and rewards as a FastAPI application.
 
 Endpoints: `GET /health`, `POST /verify` (math answers against gold answers), `POST /check`
-(responses to rlvr task problems) and `POST /reward` (OpenRLHF's remote reward-model
-protocol; also served at `/get_reward`, the path OpenRLHF's own server uses). Checks run
+(responses to rlvr task problems), `POST /reward` (OpenRLHF's remote reward-model
+protocol; also served at `/get_reward`, the path OpenRLHF's own server uses) and
+`POST /run_code` (SandboxFusion's API for verl's code rewards, see `run_code.py`). Checks run
 in a thread pool, so the event loop keeps answering while they work; bad requests get a
 422 whose `detail` says what to fix.
 """
@@ -29,6 +30,7 @@ from rlvr.serve.checking import CheckRunner, ItemError, Saturated
 from rlvr.serve.limits import BodyLimit
 from rlvr.serve.rewarding import RemoteReward
 from rlvr.serve.rows import RowCache
+from rlvr.serve.run_code import add_run_code
 from rlvr.serve.schemas import (
     CheckRequest,
     ErrorResponse,
@@ -75,6 +77,7 @@ def create_app(rewards: Any = "correct", *, timeout: float = 2.0, workers: int =
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         runner.close()
+        code_runner.close()
 
     app = FastAPI(
         title="rlvr",
@@ -147,6 +150,8 @@ def create_app(rewards: Any = "correct", *, timeout: float = 2.0, workers: int =
 
     for path in ("/reward", "/get_reward"):
         app.post(path, response_model=RewardResponse, responses=_ERRORS, summary="Rewards (OpenRLHF remote reward model)")(score)
+    # POST /run_code: SandboxFusion's API as verl's sandbox client calls it (rlvr.serve.run_code).
+    code_runner = add_run_code(app, settings)
     return app
 
 
