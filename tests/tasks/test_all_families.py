@@ -21,7 +21,7 @@ from rlvr.verify.verdict import Reason, Verdict
 FAMILIES = names()
 DIFFICULTIES = range(MIN_DIFFICULTY, MAX_DIFFICULTY + 1)
 SEEDS = (0, 1)
-CATEGORIES = {"grid", "arithmetic", "logic", "strings", "planning", "math"}
+CATEGORIES = {"grid", "arithmetic", "logic", "strings", "planning", "math", "code"}
 REASONING = "Let me work through this step by step.\nI checked every constraint twice.\n"
 GARBAGE = [
     "",

@@ -94,8 +94,9 @@ def test_odd_digits_in_place_of_gold_digits_are_not_accepted(name: str) -> None:
             verdict = task.check(problem, f"<answer>{answer}</answer>")
             assert isinstance(verdict, Verdict)
             # Math datasets go through rlvr.verify, which may read fullwidth forms as the same
-            # number (NFKC); the puzzles read ASCII digits only.
-            if task.category != "math":
+            # number (NFKC); the puzzles read ASCII digits only. A program's first digit may sit in
+            # a docstring or comment, where changing it leaves a right program right (humaneval).
+            if task.category != "math" and name != "humaneval":
                 assert not verdict.correct, f"{problem.id}: {answer!r} accepted"
 
 
