@@ -158,6 +158,7 @@ class TrainConfig:
     seed: int = 0
     system_prompt: str | None = None
     threads: int | None = None
+    tools: str | None = None   # "python": a sandboxed interpreter the policy may call (engine trl)
     tasks: TasksConfig = field(default_factory=TasksConfig)
     rewards: list[RewardEntry] = field(default_factory=lambda: [RewardEntry()])
     algorithm: AlgorithmConfig = field(default_factory=AlgorithmConfig)
@@ -375,6 +376,8 @@ def validate(config: TrainConfig) -> None:
     _need(bool(config.model.strip()), "model must name 'default', a local folder or a cached HF id")
     _need(bool(config.output.strip()), "output must name a folder")
     _need(config.threads is None or config.threads >= 1, "threads must be >= 1 or null")
+    _need(config.tools in (None, "python"), f"tools must be python or null; got {config.tools!r}")
+    _need(config.tools is None or config.engine == "trl", "tools: python needs engine trl (verl runs tools through its own agent loop)")
     _validate_tasks(config.tasks)
     _validate_rewards(config.rewards)
     _validate_algorithm(config.algorithm)

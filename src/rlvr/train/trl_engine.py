@@ -15,6 +15,7 @@ from typing import Any
 
 from rich.console import Console
 
+from rlvr.engines.tools import DEFAULT_MAX_CALLS, trl_tools
 from rlvr.engines.trl import STATE_FILE, RlvrReward
 from rlvr.models import LoadedModel, latest_checkpoint, load
 from rlvr.train.callbacks import CurriculumCallback, HeldoutCallback, MetricsLog, RunCallback
@@ -128,6 +129,7 @@ def grpo_args(config: TrainConfig, on_gpu: bool) -> Any:
         dataloader_num_workers=0,
         remove_unused_columns=False,
         log_completions=False,
+        max_tool_calling_iterations=DEFAULT_MAX_CALLS if config.tools else None,
     )
 
 
@@ -164,6 +166,8 @@ def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | N
     dtype = "float32" if config.algorithm.dtype == "auto" else config.algorithm.dtype
     loaded = loaded or load(config.model, dtype=dtype)
     model, tokenizer = loaded.model, loaded.tokenizer
+    # Before the held-out set is built, so evaluations before and after use the same chat template.
+    tools = trl_tools(config.tools, tokenizer)
     heldout = Heldout(config, tokenizer)
     metrics = MetricsLog(output / METRICS_FILE, resume_from_step=_step_of(checkpoint))
 
@@ -212,6 +216,7 @@ def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | N
             processing_class=tokenizer,
             callbacks=callbacks,
             peft_config=peft_config(config),
+            tools=tools or None,
         )
         trainer.remove_callback(_printer_callback())
         run_callback.install_interrupt()
