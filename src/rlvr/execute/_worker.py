@@ -92,6 +92,8 @@ def run_program(request, out_w, err_w, stdin_fd):
     """In the forked child: limits, fresh stdio, then the program as __main__. Never returns."""
     try:
         os.setsid()
+        if not UNSAFE:
+            set_dumpable(1)
         limits = (
             (resource.RLIMIT_CPU, request["cpu"]),
             (resource.RLIMIT_AS, request["memory"]),
@@ -313,22 +315,23 @@ def execute(request):
     }
 
 
-def not_dumpable():
-    """Make this worker non-dumpable: without CAP_SYS_PTRACE (programs have no capabilities) no
-    process can ptrace it or open its /proc/1/fd, /proc/1/mem, so a program cannot forge the
-    replies of this or a later program. Children inherit it across fork."""
+def set_dumpable(flag):
+    """prctl(PR_SET_DUMPABLE). The worker sets 0: without CAP_SYS_PTRACE (programs have no
+    capabilities) no process can then ptrace it or open its /proc/1/fd or /proc/1/mem, so a
+    program cannot forge the replies of this or a later program. Each program's child sets 1
+    again, or this worker could not read its memory use in /proc (see namespace_memory)."""
     import ctypes
 
     PR_SET_DUMPABLE = 4
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+    if libc.prctl(PR_SET_DUMPABLE, flag, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE) failed")
 
 
 def main():
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # PID 1 must have no handler a program could trigger
     if not UNSAFE:
-        not_dumpable()
+        set_dumpable(0)
     send({"ready": True})
     while True:
         request = receive()
