@@ -28,7 +28,6 @@ import linecache
 import os
 import resource
 import select
-import shutil
 import signal
 import struct
 import sys
@@ -79,9 +78,18 @@ def wipe_scratch():
 
 
 def remove(path):
+    """Delete a file or a whole tree (os only: shutil would cost ~14 ms of start-up imports)."""
     try:
         if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
+            for root, dirs, files, root_fd in os.fwalk(path, topdown=False):
+                for name in files:
+                    os.unlink(name, dir_fd=root_fd)
+                for name in dirs:
+                    try:
+                        os.rmdir(name, dir_fd=root_fd)
+                    except NotADirectoryError:  # a symlink to a directory
+                        os.unlink(name, dir_fd=root_fd)
+            os.rmdir(path)
         else:
             os.unlink(path)
     except OSError:

@@ -184,8 +184,17 @@ class _Worker:
             except OSError:
                 pass
 
-    def close(self) -> None:
-        """Kill the worker and everything in its sandbox; release its pipes and scratch dir."""
+    def close(self, graceful: bool = False) -> None:
+        """Stop the worker and everything in its sandbox; release its pipes and scratch dir.
+
+        `graceful`: first close its control pipe and give it a moment to exit by itself (an idle
+        worker does at once), so bwrap reaps it and its CPU time is accounted to this process."""
+        if graceful:
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
         self._kill()
         try:
             self.proc.wait(timeout=10)
@@ -253,7 +262,7 @@ def shutdown() -> None:
         workers = _idle[False] + _idle[True]
         _idle[False], _idle[True] = [], []
     for worker in workers:
-        worker.close()
+        worker.close(graceful=True)
 
 
 def _forget_after_fork() -> None:
