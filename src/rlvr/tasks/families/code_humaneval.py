@@ -90,6 +90,7 @@ class HumanEval(Task):
     answer_format: ClassVar[str] = "Python code (the whole function or its body) in a ```python block"
     category: ClassVar[str] = "code"
     Config: ClassVar[type] = HumanEvalConfig
+    is_dataset: ClassVar[bool] = True  # a fixed pool: exports give each problem once (rlvr.tasks.streams)
 
     def config_for(self, difficulty: int) -> HumanEvalConfig:
         return HumanEvalConfig(pool=difficulty)
@@ -121,6 +122,15 @@ class HumanEval(Task):
             out.append(Problem(id=f"{self.name}-{source.task_id.split('/')[-1]}", task=self.name, prompt=prompt,
                                answer=answer, difficulty=level, metadata={**metadata, "knobs": {"pool": level}, "index": i}))
         return out
+
+    def distinct_problems(self, seed: int = 0, difficulty: int | None = None) -> list[Problem]:
+        """Every problem once: the pool of `difficulty` in stream order, or all 164 shuffled by `seed`."""
+        if difficulty is not None:
+            size = len(_pool(self.resolved_config(difficulty).pool))
+            return [self.problem(index, seed=seed, difficulty=difficulty) for index in range(size)]
+        problems = self.all_problems()
+        item_rng(self.name, seed, 0, -1).shuffle(problems)
+        return problems
 
     def check(self, problem: Problem, response: str) -> Verdict:
         """The code passes the problem's tests in the sandbox."""

@@ -82,9 +82,13 @@ class CodeInput(Task):
     def check_many(self, problem: Problem, responses: list[str]) -> list[Verdict]:
         """Verdicts for several responses to one problem; the sandbox runs once for the batch."""
         meta = problem.metadata
-        function = meta["function"]
-        expected = parse_literal(meta["output"], max_chars=1 << 20)
-        gold_args = parse_literal(meta["args"], max_chars=1 << 20)
+        try:
+            function, source = str(meta["function"]), str(meta["source"])
+            expected = parse_literal(meta["output"], max_chars=1 << 20)
+            gold_args = parse_literal(meta["args"], max_chars=1 << 20)
+        except (KeyError, TypeError, LiteralError) as error:
+            bad = Verdict(False, Reason.INVALID_GOLD, detail=f"the problem's metadata is incomplete: {error!r}"[:300])
+            return [bad] * len(responses)
         verdicts: list[Verdict | None] = []
         pending: list[tuple[int, str, str]] = []
         for n, response in enumerate(responses):
@@ -104,7 +108,7 @@ class CodeInput(Task):
                 verdicts.append(Verdict(True, Reason.VALID_SOLUTION, extracted=text[:200], detail="the stored input"))
                 continue
             verdicts.append(None)
-            pending.append((n, text, sandboxed.call_program(meta["source"], function, args, kwargs)))
+            pending.append((n, text, sandboxed.call_program(source, function, args, kwargs)))
         results = sandboxed.run_all([program for _, _, program in pending], timeout=CHECK_TIMEOUT_S,
                                     memory_mb=CHECK_MEMORY_MB) if pending else []
         for (n, text, _), result in zip(pending, results, strict=True):
