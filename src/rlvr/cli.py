@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 from rlvr import __version__
 from rlvr.cli_support import Terminated, interrupted, terminate_as_interrupt, terminated
 from rlvr.evaluate import cli as evaluate_cli
+from rlvr.execute import cli as execute_cli
 from rlvr.rewards import cli as rewards_cli
 from rlvr.serve import cli as serve_cli
 from rlvr.tasks import cli as tasks_cli
@@ -65,6 +66,7 @@ app.command("train")(train_cli.train)
 app.command("eval")(evaluate_cli.evaluate)
 app.command("demo")(train_cli.demo)
 app.command("serve")(serve_cli.serve)
+app.command("execute")(execute_cli.execute)
 
 
 if __name__ == "__main__":  # pragma: no cover
