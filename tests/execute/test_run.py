@@ -141,3 +141,23 @@ def test_result_is_an_execresult_with_a_known_status() -> None:
     result = run("print(1)")
     assert isinstance(result, ExecResult)
     assert result.status in STATUSES
+
+
+def test_run_many_keeps_one_worker_per_lane(monkeypatch: pytest.MonkeyPatch) -> None:
+    pool.shutdown()
+    started: list[object] = []
+    original = pool._Worker.__init__
+
+    def counting(self: object, *args: object, **kwargs: object) -> None:
+        started.append(self)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pool._Worker, "__init__", counting)
+    results = run_many([f"print({i})" for i in range(40)], workers=4, progress=True)
+    assert [r.stdout for r in results] == [f"{i}\n" for i in range(40)]
+    assert len(started) <= 4  # no worker churn even with more lanes than the idle pool keeps
+
+
+def test_a_failure_replaces_the_worker_and_the_next_program_runs() -> None:
+    results = run_many(["while True:\n    pass\n", "print('after')"], workers=1, timeout=0.5)
+    assert [r.status for r in results] == ["timeout", "ok"]

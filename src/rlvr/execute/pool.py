@@ -26,7 +26,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 from rlvr.execute.result import (
     ExecResult,
@@ -246,14 +246,13 @@ def _acquire(unsafe: bool) -> _Worker:
     return worker
 
 
-def _release(worker: _Worker, recycle: bool) -> None:
-    worker.used += 1
-    if not recycle and worker.used < RECYCLE_AFTER:
-        with _lock:
-            if len(_idle[worker.unsafe]) < _max_idle():
-                _idle[worker.unsafe].append(worker)
-                return
-    worker.close()
+def _release(worker: _Worker) -> None:
+    """Put a healthy worker back in the idle pool (or stop it if the pool is full)."""
+    with _lock:
+        if len(_idle[worker.unsafe]) < _max_idle():
+            _idle[worker.unsafe].append(worker)
+            return
+    worker.close(graceful=True)
 
 
 def shutdown() -> None:
@@ -327,12 +326,13 @@ def classify(reply: dict, program: Program, cpu_limit: int) -> ExecResult:
     return result("runtime-error")
 
 
-def _run_one(program: Program, timeout: float, memory_mb: int, unsafe: bool) -> ExecResult:
+def _start_failed(failed: _StartFailed) -> ExecResult:
+    return ExecResult("sandbox-error", "", failed.detail[-STDERR_TAIL:], 0.0, None)
+
+
+def _ask(worker: _Worker, program: Program, timeout: float, memory_mb: int) -> tuple[ExecResult, bool]:
+    """Run one program on `worker`; the result, and whether the worker may run another."""
     request = _request(program, timeout, memory_mb)
-    try:
-        worker = _acquire(unsafe)
-    except _StartFailed as failed:
-        return ExecResult("sandbox-error", "", failed.detail[-STDERR_TAIL:], 0.0, None)
     try:
         reply = worker.ask(request, timeout + GRACE)
     except BaseException:
@@ -341,9 +341,23 @@ def _run_one(program: Program, timeout: float, memory_mb: int, unsafe: bool) -> 
     if reply is None or "error" in reply:
         detail = reply["error"] if reply is not None else (worker._stderr_text() or "the sandbox worker stopped answering")
         worker.close()
-        return ExecResult("sandbox-error", "", str(detail)[-STDERR_TAIL:], 0.0, None)
+        return ExecResult("sandbox-error", "", str(detail)[-STDERR_TAIL:], 0.0, None), False
     result = classify(reply, program, request["cpu"])
-    _release(worker, recycle=result.status in RECYCLE_STATUSES)
+    worker.used += 1
+    if result.status in RECYCLE_STATUSES or worker.used >= RECYCLE_AFTER:
+        worker.close(graceful=result.status not in RECYCLE_STATUSES)
+        return result, False
+    return result, True
+
+
+def _run_one(program: Program, timeout: float, memory_mb: int, unsafe: bool) -> ExecResult:
+    try:
+        worker = _acquire(unsafe)
+    except _StartFailed as failed:
+        return _start_failed(failed)
+    result, keep = _ask(worker, program, timeout, memory_mb)
+    if keep:
+        _release(worker)
     return result
 
 
@@ -391,19 +405,46 @@ def run_many(programs: Sequence[Program | str], *, timeout: float = 5.0, memory_
     count = min(len(items), workers or os.cpu_count() or 1)
     results: list[ExecResult | None] = [None] * len(items)
     advance: Callable[[int], None] = lambda count: None  # noqa: E731
+    order = iter(range(len(items)))
+    order_lock = threading.Lock()
+    stop = threading.Event()
 
-    def one(index: int) -> None:
-        results[index] = _run_one(items[index], timeout, memory_mb, bool(unsafe))
-        advance(1)
+    def lane() -> None:
+        # One thread per worker, each keeping its worker for the whole batch (no pool churn).
+        worker: _Worker | None = None
+        try:
+            while not stop.is_set():
+                with order_lock:
+                    index = next(order, None)
+                if index is None:
+                    return
+                if worker is None:
+                    try:
+                        worker = _acquire(bool(unsafe))
+                    except _StartFailed as failed:
+                        results[index] = _start_failed(failed)
+                        advance(1)
+                        continue
+                results[index], keep = _ask(worker, items[index], timeout, memory_mb)
+                if not keep:
+                    worker = None
+                advance(1)
+        finally:
+            if worker is not None:
+                if stop.is_set():
+                    worker.close()
+                else:
+                    _release(worker)
 
     def run_all() -> None:
         with ThreadPoolExecutor(count, thread_name_prefix="rlvr-execute") as executor:
-            futures = [executor.submit(one, index) for index in range(len(items))]
+            futures = [executor.submit(lane) for _ in range(count)]
             try:
+                wait(futures, return_when=FIRST_EXCEPTION)
                 for future in futures:
                     future.result()
             except BaseException:
-                executor.shutdown(wait=True, cancel_futures=True)
+                stop.set()  # lanes finish the program they run (bounded by its timeout) and stop
                 raise
 
     if progress:
