@@ -217,19 +217,33 @@ def test_validation_rows_use_their_own_group_size_and_do_not_count_as_steps(toke
 
 
 def test_incomplete_group_times_out_with_a_clear_error(tokenizer, tokenizer_dir, event_loop_for_verl):
-    worker = reward_worker(verl_config(tokenizer_dir, {"rewards": "laser_d", "group_timeout": 0.5}))
+    worker = reward_worker(verl_config(tokenizer_dir, {"rewards": "group_penalty", "group_timeout": 0.5}))
     data, _, _, _ = verl_batch(tokenizer, problems("arithmetic", 1))
-    with pytest.raises(RewardError, match="reward.num_workers=1"):
+    with pytest.raises(RewardError, match=r"group timeout: prompt uid 'u0-0' got 3 of 4 training responses within 0.5s; set reward_kwargs.group_size"):
         run_worker(event_loop_for_verl, worker, data[:3])
 
 
-def test_reward_manager_refuses_configs_that_would_split_groups(tokenizer_dir, event_loop_for_verl):
-    with pytest.raises(RewardError, match="num_workers=1"):
-        reward_worker(verl_config(tokenizer_dir, {"rewards": "laser_d"}, num_workers=8))
-    with pytest.raises(RewardError, match="at most 1000"):
-        reward_worker(verl_config(tokenizer_dir, {"rewards": "laser_d"}, prompts_per_step=512))
-    # Per-sample, stateless rewards may use many workers.
-    assert reward_worker(verl_config(tokenizer_dir, {"rewards": "correct"}, num_workers=8)).reward_manager.pipeline.name == "correct"
+def test_min_reward_workers_keeps_a_steps_waiting_responses_within_rays_limit():
+    assert rlvr_verl.min_reward_workers(1000) == 1
+    assert rlvr_verl.min_reward_workers(8192) == 10
+    for responses in (1001, 4096, 8192, 65536):
+        workers = rlvr_verl.min_reward_workers(responses)
+        mean = responses / workers
+        assert mean + 6 * (mean * (1 - 1 / workers)) ** 0.5 <= 1000
+        fewer = responses / (workers - 1)
+        assert workers == 1 or fewer + 6 * (fewer * (1 - 1 / (workers - 1))) ** 0.5 > 1000
+
+
+def test_reward_manager_takes_any_number_of_workers_and_warns_when_too_few_for_the_step(tokenizer_dir, event_loop_for_verl, caplog):
+    with caplog.at_level("WARNING", logger="rlvr.engines.verl"):
+        manager = reward_worker(verl_config(tokenizer_dir, {"rewards": "laser_d"}, num_workers=2, prompts_per_step=512)).reward_manager
+    assert manager.group_size == G and "reward.num_workers >= 3" in caplog.text  # 512 x 4 = 2,048 responses a step
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="rlvr.engines.verl"):
+        reward_worker(verl_config(tokenizer_dir, {"rewards": "laser_d"}, num_workers=3, prompts_per_step=512))
+    assert "num_workers" not in caplog.text
+    with pytest.raises(RewardError, match="group_size must be a whole number"):
+        reward_worker(verl_config(tokenizer_dir, {"rewards": "laser_d", "group_size": 0.5}))
 
 
 def test_checker_failure_scores_zero_but_bad_rows_raise(tokenizer, tokenizer_dir, event_loop_for_verl, monkeypatch):
@@ -263,7 +277,7 @@ DOCUMENTED_OVERRIDES = [
     "reward.reward_manager.source=importlib",
     "reward.reward_manager.name=RlvrRewardManager",
     "reward.reward_manager.module.path=pkg://rlvr.engines.verl",
-    "reward.num_workers=1",
+    "reward.num_workers=10",
 ]
 
 

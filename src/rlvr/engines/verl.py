@@ -6,11 +6,13 @@ Two entry points, both configured from `reward.custom_reward_function.reward_kwa
   verl's per-sample custom reward function. Returns a dict with `score` (the reward),
   `acc` (correctness) and every component, which verl logs. Per-sample methods only.
 - `RlvrRewardManager`: a reward manager (`reward.reward_manager.source=importlib`) for
-  every method, group-based and stateful ones included. verl 0.9 scores one response at
-  a time as each finishes generating; the manager holds each response until all
-  responses with the same `uid` have arrived, scores the group together and answers
-  every member. It counts steps from the responses it has scored (`on_step`), and when
-  the method asks for monitoring (LASER-D) it hands it the previous step's rollouts.
+  every method, group-based and stateful ones included, with any number of reward
+  workers. verl 0.9 scores one response at a time as each finishes generating, on a
+  worker picked at random; each worker checks its responses and hands them to the run's
+  one group hub (`rlvr.engines.group_hub`, a named Ray actor), which waits until every
+  response with the same `uid` has arrived, scores the group and answers every member.
+  The hub counts steps from the responses it has scored (`on_step`) and, when the method
+  asks for monitoring (LASER-D), hands it the previous step's rollouts.
 
 Exact settings and command lines: docs/engines.md.
 """
@@ -25,11 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from rlvr.engines.pipeline import RewardPipeline, ScoredBatch, TrainingSteps, target_lengths
+from rlvr.engines.group_hub import DEFAULT_GROUP_TIMEOUT, GroupHub, GroupTimeoutError, HubMember
+from rlvr.engines.pipeline import RewardPipeline, target_lengths
 from rlvr.engines.scoring import DEFAULT_TIMEOUT, RowChecker, row_checker
 from rlvr.rewards.base import RewardError
 from rlvr.tasks.rows import DATA_SOURCE_PREFIX
-from rlvr.verify.verdict import Verdict
 
 try:
     from verl import DataProto
@@ -43,9 +45,8 @@ SETTINGS = ("rewards", "params", "timeout", "tokenizer", "group_size", "val_grou
 # Keyword arguments verl itself adds to reward-function calls.
 _VERL_KWARGS = ("reward_router_address", "reward_model_tokenizer")
 VALIDATION_SPLITS = frozenset({"test", "val", "valid", "validation", "eval"})
-# Ray runs an async actor's calls at most 1000 at a time; every held response occupies one.
+# Ray runs an async actor's calls at most 1000 at a time; a response waiting for its group occupies one.
 RAY_ASYNC_CONCURRENCY = 1000
-DEFAULT_GROUP_TIMEOUT = 3600.0
 
 
 def _plain(value: Any) -> Any:
@@ -120,7 +121,7 @@ def compute_score(data_source: Any, solution_str: str, ground_truth: Any, extra_
             f"reward {pipeline.name!r} needs whole groups or training steps, which verl's per-sample compute_score "
             "never sees; use rlvr's reward manager: reward.reward_manager.source=importlib "
             "reward.reward_manager.module.path=pkg://rlvr.engines.verl reward.reward_manager.name=RlvrRewardManager "
-            "reward.num_workers=1 (see docs/engines.md)"
+            "(see docs/engines.md)"
         )
     checker = row_of(data_source, ground_truth, extra_info, pipeline.timeout)
     lengths = None
@@ -137,35 +138,6 @@ def compute_score(data_source: Any, solution_str: str, ground_truth: Any, extra_
     return scored.per_sample(0)
 
 
-class _Response:
-    """One scored-for-correctness response waiting for its group.
-
-    Plain classes, not dataclasses: verl may load this file by path, outside sys.modules,
-    where dataclasses cannot resolve their annotations.
-    """
-
-    __slots__ = ("verdict", "length", "text", "token_ids", "truncated", "key", "target_length")
-
-    def __init__(self, verdict: Verdict, length: int, text: str, token_ids: list[int], truncated: bool, key: str, target_length: Any = None) -> None:
-        self.verdict = verdict
-        self.length = length
-        self.text = text
-        self.token_ids = token_ids
-        self.truncated = truncated
-        self.key = key
-        self.target_length = target_length
-
-
-class _PendingGroup:
-    __slots__ = ("expected", "training", "members", "futures")
-
-    def __init__(self, expected: int, training: bool) -> None:
-        self.expected = expected
-        self.training = training
-        self.members: list[_Response] = []
-        self.futures: list[asyncio.Future] = []
-
-
 class RlvrRewardManager(RewardManagerBase):
     """verl 0.9 reward manager for any rlvr reward, group-based and stateful ones included.
 
@@ -174,6 +146,10 @@ class RlvrRewardManager(RewardManagerBase):
     `rollout.val_kwargs.n`) and `group_timeout` (seconds to wait for a group's last response).
     Validation responses are recognised by `extra_info.split` (`test`, `val`, ...); an
     `extra_info.target_length` gives L1-style methods their per-prompt token budget.
+
+    Each worker decodes and checks its responses; group-based and stateful rewards then go
+    to the run's one group hub (`rlvr.engines.group_hub`): a named Ray actor shared by every
+    reward worker (`rlvr.engines.ray_hub`), or an in-process hub when Ray is not running.
     """
 
     def __init__(self, config: Any, tokenizer: Any, compute_score: Any = None, reward_router_address: Any = None, reward_model_tokenizer: Any = None, **kwargs: Any) -> None:
@@ -181,46 +157,81 @@ class RlvrRewardManager(RewardManagerBase):
         settings = _settings(_reward_kwargs(config))
         self.pipeline = RewardPipeline(settings.get("rewards", "correct"), params=settings.get("params"), timeout=float(settings.get("timeout") or DEFAULT_TIMEOUT))
         rollout = _get(config, "actor_rollout_ref.rollout")
-        self.group_size = int(settings.get("group_size") or _get(rollout, "n", 1))
-        self.val_group_size = int(settings.get("val_group_size") or _get(rollout, "val_kwargs.n", 1))
+        self.group_size = _whole(settings.get("group_size") or _get(rollout, "n", 1), "group_size")
+        self.val_group_size = _whole(settings.get("val_group_size") or _get(rollout, "val_kwargs.n", 1), "val_group_size")
         self.max_response_length = _get(rollout, "response_length")
         self.prompts_per_step = int(_get(config, "data.train_batch_size", 0) or 0)
         self.group_timeout = float(settings.get("group_timeout") or DEFAULT_GROUP_TIMEOUT)
-        self._pending: dict[Any, _PendingGroup] = {}
+        self.shared = self.pipeline.needs_group or self.pipeline.stateful
         self._check_config(config)
-        per_step = self.prompts_per_step * self.group_size
-        self.steps = TrainingSteps(self.pipeline, per_step) if per_step > 0 else None
+        self.spec = {
+            "rewards": settings.get("rewards", "correct"),
+            "params": settings.get("params"),
+            "timeout": self.pipeline.timeout,
+            "group_size": self.group_size,
+            "val_group_size": self.val_group_size,
+            "responses_per_step": self.prompts_per_step * self.group_size if self.pipeline.stateful else 0,
+            "group_timeout": self.group_timeout,
+            "experiment": str(_get(config, "trainer.experiment_name", "") or ""),
+        }
+        # Per-sample stateless rewards, or no Ray: a hub in this process (the pipeline above).
+        self._local = GroupHub(
+            self.pipeline,
+            group_size=self.group_size,
+            val_group_size=self.val_group_size,
+            responses_per_step=self.spec["responses_per_step"],
+            group_timeout=self.group_timeout,
+        )
+        self._remote: Any = None
 
     def _check_config(self, config: Any) -> None:
-        if self.group_size < 1 or self.val_group_size < 1:
-            raise RewardError("group_size and val_group_size must be >= 1")
-        if not (self.pipeline.needs_group or self.pipeline.stateful):
+        self._hint = ""
+        if not self.shared:
             return
-        workers = int(_get(config, "reward.num_workers", 1) or 1)
-        if workers != 1:
-            raise RewardError(
-                f"reward {self.pipeline.name!r} needs every response of a prompt (and every step) in one place, but "
-                f"reward.num_workers={workers}; set reward.num_workers=1"
-            )
-        if self.prompts_per_step < 1:
+        if self.pipeline.stateful and self.prompts_per_step < 1:
             raise RewardError("data.train_batch_size must be set: rlvr counts training steps from it")
-        held = self.prompts_per_step * self.group_size
-        if self.pipeline.needs_group and held > RAY_ASYNC_CONCURRENCY:
-            raise RewardError(
-                f"a step has {held} responses (data.train_batch_size x rollout.n), but a reward worker handles at most "
-                f"{RAY_ASYNC_CONCURRENCY} at once and holds each until its group is complete; lower the batch to "
-                f"<= {RAY_ASYNC_CONCURRENCY} responses per step"
+        workers = int(_get(config, "reward.num_workers", 1) or 1)
+        per_step = self.prompts_per_step * self.group_size
+        needed = min_reward_workers(per_step)
+        self._hint = ""
+        if self.pipeline.needs_group and _streams(config) and workers < needed:
+            self._hint = f" (or set reward.num_workers >= {needed}: {workers} reward workers cannot hold {per_step} waiting responses)"
+            log.warning(
+                "a step has %d responses and each waits in its reward worker until its group is complete; verl runs at "
+                "most %d calls at once per reward worker and picks workers at random, so set reward.num_workers >= %d "
+                "(now %d) or groups can stall until group_timeout", per_step, RAY_ASYNC_CONCURRENCY, needed, workers
             )
         if self.pipeline.needs_group and self.val_group_size != self.group_size:
-            log.warning(
+            log.info(
                 "rollout.val_kwargs.n=%d differs from rollout.n=%d: validation rows need extra_info.split='test' "
                 "so rlvr waits for the right group size", self.val_group_size, self.group_size
             )
 
     @property
     def step(self) -> int:
-        """The training step the next response belongs to (counted from scored responses)."""
-        return self.steps.step if self.steps is not None else 0
+        """The training step the next response belongs to (from the run's shared hub)."""
+        if self._remote is not None:
+            import ray
+
+            return int(ray.get(self._remote.stats.remote())["step"])
+        return self._local.step
+
+    @property
+    def hub(self) -> Any:
+        """The group hub this manager submits to: the run's Ray actor, or the in-process `GroupHub`."""
+        if not self.shared:
+            return self._local
+        if self._remote is None:
+            try:
+                import ray
+            except ImportError:  # pragma: no cover - verl always brings ray
+                return self._local
+            if not ray.is_initialized():
+                return self._local
+            from rlvr.engines.ray_hub import hub_handle
+
+            self._remote = hub_handle(self.spec)
+        return self._remote
 
     async def run_single(self, data: DataProto) -> dict:
         """Reward for one response (verl's per-sample reward-loop call)."""
@@ -235,64 +246,64 @@ class RlvrRewardManager(RewardManagerBase):
         text = await loop.run_in_executor(None, lambda: self.tokenizer.decode(ids, skip_special_tokens=True))
         verdict = await loop.run_in_executor(None, checker.check, text)
         truncated = self.max_response_length is not None and length >= int(self.max_response_length)
-        response = _Response(verdict, length, text, ids, truncated, checker.key, extra_info.get("target_length"))
+        priority = item.non_tensor_batch.get("priority")  # verl 0.9: the response's position in the batch
+        order = int(priority) if isinstance(priority, (int, np.integer)) else None
+        member = HubMember(verdict, length, text, ids, truncated, checker.key, extra_info.get("target_length"), order=order)
         training = str(extra_info.get("split", "train")).lower() not in VALIDATION_SPLITS
-        if not self.pipeline.needs_group:
-            scored = self._score([response], training)
-            return _answer(scored, 0)
         uid = item.non_tensor_batch.get("uid")
-        if uid is None:
+        if self.pipeline.needs_group and uid is None:
             raise RewardError("a response came without a uid; verl sets one per prompt, group rewards need it")
-        return await self._join(uid, response, training)
+        result = await self._submit(uid, member, training)
+        return {"reward_score": result["score"], "reward_extra_info": result}
 
-    async def _join(self, uid: Any, response: _Response, training: bool) -> dict:
-        expected = self.group_size if training else self.val_group_size
-        group = self._pending.setdefault(uid, _PendingGroup(expected=expected, training=training))
-        future = asyncio.get_running_loop().create_future()
-        group.members.append(response)
-        group.futures.append(future)
-        if len(group.members) == group.expected:
-            del self._pending[uid]
-            try:
-                scored = self._score(group.members, group.training)
-            except Exception as err:  # noqa: BLE001 - every waiting member must hear about it
-                for waiting in group.futures:
-                    waiting.set_exception(err)
-            else:
-                for index, waiting in enumerate(group.futures):
-                    waiting.set_result(_answer(scored, index))
+    async def _submit(self, uid: Any, member: HubMember, training: bool) -> dict:
+        hub = self.hub
         try:
-            return await asyncio.wait_for(asyncio.shield(future), self.group_timeout)
-        except asyncio.TimeoutError:
-            self._pending.pop(uid, None)
-            raise RewardError(
-                f"only {len(group.members)} of {group.expected} responses for prompt {uid!r} reached the reward worker "
-                f"within {self.group_timeout:.0f}s; set reward.num_workers=1 so a prompt's responses meet in one worker, "
-                "and reward_kwargs.group_size / val_group_size to the real number of responses per prompt"
-            ) from None
+            if isinstance(hub, GroupHub):
+                return await hub.submit(uid, member, training=training)
+            from rlvr.engines.ray_hub import raise_hub_error
 
-    def _score(self, members: list[_Response], training: bool) -> ScoredBatch:
-        counted = training and self.steps is not None
-        if counted:
-            self.steps.begin()
-        scored = self.pipeline.score_verdicts(
-            [m.verdict for m in members],
-            [m.length for m in members],
-            np.zeros(len(members), dtype=np.int64),
-            texts=[m.text for m in members],
-            token_ids=[m.token_ids for m in members],
-            truncated=[m.truncated for m in members],
-            target_length=target_lengths([m.target_length for m in members]),
-            prompt_ids=[members[0].key],
-        )
-        if counted:
-            self.steps.record(scored.batch)
-        return scored
+            answer = await hub.submit.remote(uid, member, training)
+            raise_hub_error(answer)
+            return answer
+        except GroupTimeoutError as err:
+            raise GroupTimeoutError(str(err) + self._hint) from None
 
 
-def _answer(scored: ScoredBatch, index: int) -> dict:
-    extra = scored.per_sample(index)
-    return {"reward_score": extra["score"], "reward_extra_info": extra}
+def min_reward_workers(responses_per_step: int, limit: int = 0) -> int:
+    """Fewest verl reward workers that can hold a step's waiting responses.
+
+    Each response waits in the worker verl picked for it (uniformly at random) until its
+    group is complete, and a worker runs at most `limit` calls at once (Ray's async actor
+    default, 1000). Up to the whole step can be waiting (LASER-D's first step is scored
+    whole), so a worker's load is Binomial(R, 1/W); we ask its mean plus six standard
+    deviations to stay within the limit (for R = 8,192: W = 10).
+    """
+    limit = limit or RAY_ASYNC_CONCURRENCY
+    if responses_per_step <= limit:
+        return 1
+    workers = 1
+    while True:
+        p = 1.0 / workers
+        mean = responses_per_step * p
+        if mean + 6.0 * (responses_per_step * p * (1.0 - p)) ** 0.5 <= limit:
+            return workers
+        workers += 1
+
+
+def _streams(config: Any) -> bool:
+    """True when verl sends each response to a reward worker as it finishes (rule-based rewards)."""
+    return not _get(config, "reward.reward_model.enable", False) or bool(_get(config, "reward.reward_model.enable_resource_pool", False))
+
+
+def _whole(value: Any, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1 or isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise RewardError(f"{name} must be a whole number >= 1 (responses per prompt), got {value!r}")
+    return number
 
 
 def _reward_kwargs(config: Any) -> dict[str, Any]:
@@ -312,4 +323,4 @@ def _get(config: Any, path: str, default: Any = None) -> Any:
     return default if node is None else node
 
 
-__all__ = ["RlvrRewardManager", "compute_score", "row_of", "task_of"]
+__all__ = ["RlvrRewardManager", "compute_score", "min_reward_workers", "row_of", "task_of"]
