@@ -34,7 +34,7 @@ class HumanEvalProblem:
     @property
     def reference(self) -> str:
         """The full reference function: the prompt followed by the canonical body."""
-        return self.prompt + self.canonical_solution
+        return (self.prompt + self.canonical_solution).lstrip("\n")
 
 
 def data_path() -> Path:
