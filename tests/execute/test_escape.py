@@ -344,6 +344,31 @@ def test_forged_reply_cannot_reach_the_host() -> None:
     assert _survivors(namespace) == []
 
 
+def test_kernel_state_does_not_reach_the_next_program() -> None:
+    # A keyring key and a SysV shared-memory segment outlive their creator; POSIX queues are refused.
+    leave = ANNOUNCE + textwrap.dedent("""
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall.restype = ctypes.c_long
+        key = libc.syscall(248, b"user", b"rlvr-left", b"answer=42", 9, -4)  # add_key to the user keyring
+        segment = libc.shmget(0x5EC2E7, 4096, 0o1666)  # IPC_CREAT | 0666
+        queue = libc.mq_open(b"/rlvr-left", 0o100 | 0o2, 0o600, None)  # O_CREAT | O_RDWR
+        print("key", key > 0, "shm", segment >= 0, "mq", queue >= 0)
+    """)
+    look = ANNOUNCE + textwrap.dedent("""
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        print("shm", libc.shmget(0x5EC2E7, 0, 0) >= 0)
+        print("keys", "rlvr-left" in open("/proc/keys").read())
+    """)
+    results = run_many([leave, look, look], workers=1)
+    assert results[0].stdout.split("\n")[1] == "key True shm True mq False"
+    for later in results[1:]:
+        assert later.stdout.split("\n")[1:3] == ["shm False", "keys False"], later
+    assert results[1].stdout.split()[0] != results[0].stdout.split()[0]  # a fresh sandbox took over
+    assert results[2].stdout.split()[0] == results[1].stdout.split()[0]  # and a clean one is kept
+
+
 def test_zombies_and_orphans_do_not_survive() -> None:
     result, namespace = hostile("""
         import time

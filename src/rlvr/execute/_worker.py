@@ -38,6 +38,7 @@ UNSAFE = "--unsafe" in sys.argv
 SCRATCH = os.getcwd()
 SCRATCH_DIRS = (SCRATCH,) if UNSAFE else (SCRATCH, "/dev/shm")  # every writable place, emptied per program
 CONTROL_IN, CONTROL_OUT = 0, 1
+request_baseline = None
 MEMORY_TICK = 0.05  # seconds between checks of the sandbox's total resident memory
 
 
@@ -109,6 +110,7 @@ def run_program(request, out_w, err_w, stdin_fd):
             (resource.RLIMIT_NPROC, request["nproc"]),
             (resource.RLIMIT_NOFILE, request["nofile"]),
             (resource.RLIMIT_CORE, 0),
+            (resource.RLIMIT_MSGQUEUE, 0),
         )
         for which, value in limits:
             resource.setrlimit(which, (value, value))
@@ -191,6 +193,29 @@ def namespace_memory():
     return total
 
 
+def kernel_leftovers():
+    """What a finished program can leave in the kernel beyond its processes and files, as one
+    comparable value: SysV IPC objects (they outlive their creator in the sandbox's IPC
+    namespace) and keys in the user's keyring (shared by every program of this worker). POSIX
+    message queues are ruled out by RLIMIT_MSGQUEUE = 0. Any change makes the host replace this
+    worker, so nothing left there reaches a later program."""
+    if UNSAFE:
+        return None
+    found = []
+    for name in ("shm", "sem", "msg"):
+        try:
+            with open("/proc/sysvipc/" + name, "rb") as handle:
+                found.append(len(handle.read().splitlines()))
+        except OSError:
+            found.append(-1)
+    try:
+        with open("/proc/key-users", "rb") as handle:
+            found.append(handle.read())
+    except OSError:
+        found.append(b"")
+    return found
+
+
 def kill_all(child):
     """Kill the program and everything it started, then reap them all."""
     try:
@@ -221,7 +246,9 @@ def reap_all(child):
 
 
 def execute(request):
+    global request_baseline
     wipe_scratch()
+    request_baseline = kernel_leftovers()
     stdin_fd = os.memfd_create("stdin")
     os.write(stdin_fd, request["stdin"].encode("utf-8", "surrogateescape"))
     os.lseek(stdin_fd, 0, os.SEEK_SET)
@@ -304,6 +331,7 @@ def execute(request):
     for fd in open_fds:
         os.close(fd)
     wipe_scratch()
+    dirty = kernel_leftovers() != request_baseline
     exit_code = sig = None
     if status is not None:
         if os.WIFEXITED(status):
@@ -316,6 +344,7 @@ def execute(request):
         "timed_out": timed_out,
         "over": over,
         "out_of_memory": out_of_memory,
+        "dirty": dirty,
         "stdout": bytes(out[:cap]).decode("utf-8", "replace"),
         "stderr": bytes(err[-cap:]).decode("utf-8", "replace"),
         "seconds": seconds,

@@ -6,8 +6,9 @@ a process-wide pool, shared by `run` (any thread) and `run_many`. Every wait on 
 deadline (the program's timeout plus a grace period); a worker that misses it, breaks the
 protocol or dies is killed with everything in its namespace and the program gets
 `sandbox-error`. A worker is also replaced after any program the sandbox had to stop (timeout,
-memory, output limit, sandbox error) and after `RECYCLE_AFTER` programs, so nothing a program
-did can accumulate.
+memory, output limit, sandbox error), after any program that left SysV IPC objects or keyring
+keys in the kernel, and after `RECYCLE_AFTER` programs, so nothing a program did can accumulate
+or reach a later program.
 """
 
 from __future__ import annotations
@@ -344,7 +345,7 @@ def _ask(worker: _Worker, program: Program, timeout: float, memory_mb: int) -> t
         return ExecResult("sandbox-error", "", str(detail)[-STDERR_TAIL:], 0.0, None), False
     result = classify(reply, program, request["cpu"])
     worker.used += 1
-    if result.status in RECYCLE_STATUSES or worker.used >= RECYCLE_AFTER:
+    if result.status in RECYCLE_STATUSES or worker.used >= RECYCLE_AFTER or reply.get("dirty"):
         worker.close(graceful=result.status not in RECYCLE_STATUSES)
         return result, False
     return result, True
