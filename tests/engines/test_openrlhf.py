@@ -131,5 +131,5 @@ def test_one_response_per_call(tokenizer_dir):
     queries, prompts, labels, _ = openrlhf_batch(problem_list)
     reward = module.OpenRLHFReward("correct", n_samples=N)
     assert [reward([q], [p], [lab])["rewards"].item() for q, p, lab in zip(queries, prompts, labels)] == [1.0, 0.0, 0.0, 1.0]
-    with pytest.raises(RewardError, match="one at a time"):
+    with pytest.raises(RewardError, match="one at a time.*rlvr serve --rewards group_penalty --n-samples 4"):
         module.OpenRLHFReward("group_penalty", n_samples=N, tokenizer=str(tokenizer_dir))(queries[:1], prompts[:1], labels[:1])

@@ -153,3 +153,5 @@ def test_configurations_that_cannot_work_fail_at_creation() -> None:
         create_app(workers=0)
     with pytest.raises(ServeError, match="timeout"):
         create_app(timeout=-1)
+    with pytest.raises(ServeError, match="group_timeout"):
+        create_app(group_timeout=float("nan"))

@@ -23,6 +23,7 @@ from rlvr.cli import app
         (["--workers", "0"], "workers must be a whole number >= 1"),
         (["--max-body-mb", "0"], "max_body_mb must be a number of MiB"),
         (["--cache-mb", "-1"], "cache_mb must be a number of MiB"),
+        (["--group-timeout", "0"], "group_timeout must be a number of seconds in (0, 86400]"),
         (["--rewards", "laser", "--tokenizer", "/no/such/folder"], "cannot load a tokenizer"),
     ],
 )

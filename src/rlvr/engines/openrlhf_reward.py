@@ -5,7 +5,8 @@ OpenRLHF loads this file by path and calls `reward_func(queries, prompts, labels
 dataset column named by the label key (a gold answer, or rlvr's `problem_json`).
 Versions that score a rollout batch at once put the `n_samples_per_prompt` responses of a
 prompt next to each other, which group-based methods need; recent versions call once
-per response, which suits per-sample methods only (group-based ones then raise). It returns
+per response, which suits per-sample methods only (group-based ones then raise, naming
+`rlvr serve --n-samples`, which collects a prompt's samples across requests). It returns
 `{"rewards", "scores", "extra_logs"}`: the reward, correctness in [0, 1] (what dynamic
 filtering reads) and per-sample components for the logs.
 
@@ -126,10 +127,14 @@ class OpenRLHFReward:
         elif self.pipeline.needs_lengths:
             raise RewardError(f"reward {self.pipeline.name!r} needs token lengths: set RLVR_TOKENIZER to the policy's local tokenizer folder")
         if self.pipeline.needs_group and self.n_samples and n % self.n_samples:
+            # A call cannot wait here for the rest of its group: OpenRLHF runs these calls in asyncio's
+            # small default thread pool, which held calls would fill before any group completes.
             raise RewardError(
                 f"OpenRLHF passed {n} response(s) in one call, but reward {self.pipeline.name!r} needs whole groups of "
-                f"{self.n_samples}; this OpenRLHF version scores responses one at a time (or in chunks that cut groups). "
-                "Use a per-sample reward (correct, l1_max, dapo_overlong, ...) here, or TRL/verl for group-based ones"
+                f"{self.n_samples}; this OpenRLHF version scores responses one at a time, which a reward file cannot group. "
+                f"Serve the reward instead (rlvr serve --rewards {self.pipeline.name} --n-samples {self.n_samples} ..., then "
+                "--reward.remote_url http://HOST:PORT/reward), which collects each prompt's samples across requests, "
+                "or use a per-sample reward (correct, l1_max, dapo_overlong, ...) here"
             )
         # Per-sample methods ignore groups, so single-response calls are fine for them.
         group = consecutive_groups(prompts, self.n_samples if self.pipeline.needs_group else None)

@@ -10,6 +10,7 @@ in a thread pool, so the event loop keeps answering while they work; bad request
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -64,7 +65,7 @@ def create_app(rewards: Any = "correct", *, timeout: float = 2.0, workers: int =
     timeout: seconds allowed to check one response. workers: threads checking in parallel.
     options: the other `ServeSettings` fields: `params`, `max_items`, `max_response_chars`,
              `max_gold_chars`, `max_problem_chars`, `max_body_mb`, `cache_mb`, `n_samples`,
-             `prompts_per_step`, `max_length`, `tokenizer`.
+             `group_timeout`, `prompts_per_step`, `max_length`, `tokenizer`.
     Raises `ServeError` when the configuration cannot work (e.g. a group-based reward
     without `n_samples`).
     """
@@ -115,6 +116,9 @@ def create_app(rewards: Any = "correct", *, timeout: float = 2.0, workers: int =
             max_items=settings.max_items,
             max_response_chars=settings.max_response_chars,
             n_samples=settings.n_samples,
+            held_samples=reward.samples.waiting if reward.samples else 0,
+            open_groups=reward.samples.open_groups if reward.samples else 0,
+            group_timeouts=reward.samples.hub.counts["timeouts"] if reward.samples else 0,
         )
 
     @app.post("/verify", response_model=VerdictsResponse, responses=_ERRORS, summary="Check math answers against gold answers")
@@ -136,16 +140,17 @@ def create_app(rewards: Any = "correct", *, timeout: float = 2.0, workers: int =
         verdicts = await runner.verdicts(responses, checkers)
         return {"verdicts": [verdict.to_dict() for verdict in verdicts]}
 
-    async def score(body: RewardRequest) -> dict[str, Any]:
+    async def score(body: RewardRequest, request: Request) -> dict[str, Any]:
         """Rewards for a batch in OpenRLHF's remote reward-model protocol.
 
         Send `{"query": [...], "prompts": [...], "labels": [...]}`; the answer is
         `{"rewards": [...], "scores": [...], "extra_logs": {...}}`. Group-based rewards
-        need whole groups of `n_samples` consecutive samples per request.
+        take whole groups of `n_samples` consecutive samples per request, or one sample
+        per request: that request is answered once its prompt's other samples have come.
         """
         _check_limits(settings, body.query, "query", "queries")
         _check_limits(settings, body.labels, "label", "labels")
-        result = await reward(runner, body.query, body.prompts, body.labels)
+        result = await reward(runner, body.query, body.prompts, body.labels, disconnected=lambda: _disconnected(request))
         return result.to_openrlhf()
 
     for path in ("/reward", "/get_reward"):
@@ -153,6 +158,12 @@ def create_app(rewards: Any = "correct", *, timeout: float = 2.0, workers: int =
     # POST /run_code: SandboxFusion's API as verl's sandbox client calls it (rlvr.serve.run_code).
     code_runner = add_run_code(app, settings)
     return app
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns when the client of `request` has gone away (its body has been read already)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        await asyncio.sleep(0.1)  # more body than expected: nothing to do with it, and no busy loop
 
 
 def _check_limits(settings: ServeSettings, texts: Sequence[Any], what: str, plural: str) -> None:

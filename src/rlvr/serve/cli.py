@@ -11,6 +11,7 @@ import typer
 
 from rlvr.serve.settings import (
     DEFAULT_CACHE_MB,
+    DEFAULT_GROUP_TIMEOUT,
     DEFAULT_KEEP_ALIVE,
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_BODY_MB,
@@ -36,6 +37,7 @@ def serve(
     workers: int = typer.Option(DEFAULT_WORKERS, help="Threads checking responses in parallel."),
     timeout: float = typer.Option(DEFAULT_TIMEOUT, help="Seconds allowed to check one response."),
     n_samples: int | None = typer.Option(None, help="Responses per prompt (OpenRLHF n_samples_per_prompt); group-based rewards."),
+    group_timeout: float = typer.Option(DEFAULT_GROUP_TIMEOUT, help="Seconds a one-sample request waits for the rest of its prompt's group (group-based rewards)."),
     prompts_per_step: int | None = typer.Option(None, help="Prompts per training step (rollout batch size); stateful rewards."),
     tokenizer: str | None = typer.Option(None, help="Local tokenizer folder to count response tokens; length-based rewards."),
     max_length: int | None = typer.Option(None, help="Generation limit in tokens; responses reaching it count as truncated."),
@@ -63,7 +65,7 @@ def serve(
     try:
         app = create_app(
             rewards, timeout=timeout, workers=workers, params=_params(params), n_samples=n_samples,
-            prompts_per_step=prompts_per_step, tokenizer=tokenizer, max_length=max_length,
+            group_timeout=group_timeout, prompts_per_step=prompts_per_step, tokenizer=tokenizer, max_length=max_length,
             max_items=max_items, max_response_chars=max_response_chars, max_gold_chars=max_gold_chars,
             max_problem_chars=max_problem_chars, max_body_mb=max_body_mb, cache_mb=cache_mb,
         )

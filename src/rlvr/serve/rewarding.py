@@ -3,24 +3,28 @@
 A request carries `query` (prompt + response as decoded text), `prompts` and `labels`
 (the `--label_key` column: a gold answer or rlvr's `problem_json`). Responses are cut out
 of the queries, checked in the thread pool, and scored by one shared `RewardPipeline`;
-group-based methods see consecutive runs of `n_samples` responses as one prompt's group,
-and stateful methods count training steps from the responses scored so far.
+stateful methods count training steps from the responses scored so far. Group-based
+methods see consecutive runs of `n_samples` responses of a request as one prompt's group;
+a request of one sample (current OpenRLHF) is held until the other samples of its prompt
+have come in their own requests (`rlvr.serve.grouping`).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from rlvr.engines.group_hub import GroupHub, HubMember
 from rlvr.engines.groups import consecutive_groups
 from rlvr.engines.openrlhf_reward import response_of
 from rlvr.engines.pipeline import RewardPipeline, ScoredBatch, TrainingSteps, group_prompt_ids
 from rlvr.rewards.base import RewardError
 from rlvr.serve.checking import CheckRunner, ItemError
+from rlvr.serve.grouping import SampleGroups
 from rlvr.serve.rows import RowCache
 from rlvr.serve.settings import ServeError, ServeSettings
 from rlvr.verify.verdict import Verdict
@@ -59,7 +63,16 @@ class RemoteReward:
             raise ServeError(f"reward {name!r} needs response lengths in tokens: set tokenizer (--tokenizer) to the policy's local tokenizer folder")
         self.settings = settings
         self.rows = rows
-        self.steps = TrainingSteps(self.pipeline, settings.prompts_per_step * (settings.n_samples or 1)) if settings.prompts_per_step else None
+        per_step = settings.prompts_per_step * (settings.n_samples or 1) if settings.prompts_per_step else 0
+        self.samples: SampleGroups | None = None
+        if self.pipeline.needs_group:
+            # One step counter for both kinds of request: the hub's.
+            hub = GroupHub(self.pipeline, group_size=settings.n_samples, responses_per_step=per_step,
+                           group_timeout=settings.group_timeout)
+            self.samples = SampleGroups(hub, settings.n_samples, settings.group_timeout)
+            self.steps = hub.steps
+        else:
+            self.steps = TrainingSteps(self.pipeline, per_step) if per_step else None
         # Method state (step, LASER-D targets) must see batches one at a time.
         self._lock = threading.Lock()
 
@@ -71,12 +84,19 @@ class RemoteReward:
     def step(self) -> int:
         return self.steps.step if self.steps is not None else 0
 
-    async def __call__(self, runner: CheckRunner, queries: Sequence[str], prompts: Sequence[str], labels: Sequence[Any]) -> RewardResult:
-        """Check and score one batch; raises `ServeError` naming what is wrong with the request."""
+    async def __call__(self, runner: CheckRunner, queries: Sequence[str], prompts: Sequence[str], labels: Sequence[Any],
+                       disconnected: Callable[[], Awaitable[None]] | None = None) -> RewardResult:
+        """Check and score one batch; raises `ServeError` naming what is wrong with the request.
+
+        disconnected: returns when the client has gone away (a held one-sample request then
+        keeps its sample's place for a resend).
+        """
         n = len(queries)
         if len(prompts) != n or len(labels) != n:
             raise ServeError(f"got {n} queries, {len(prompts)} prompts and {len(labels)} labels; they must match")
-        group = self._groups(prompts)
+        # One sample of a group-based reward: held until its prompt's other samples come.
+        samples = self.samples if n == 1 and (self.settings.n_samples or 1) > 1 else None
+        group = np.zeros(n, dtype=np.int64) if samples is not None else self._groups(prompts)
         responses, checkers = [], []
         for i, (query, prompt, label) in enumerate(zip(queries, prompts, labels)):
             try:
@@ -88,6 +108,12 @@ class RemoteReward:
         token_ids = self._token_ids(responses)
         lengths = None if token_ids is None else np.array([len(ids) for ids in token_ids], dtype=np.int64)
         truncated = None if self.settings.max_length is None or lengths is None else lengths >= self.settings.max_length
+        if samples is not None:
+            member = HubMember(verdicts[0], 0 if lengths is None else int(lengths[0]), text=responses[0],
+                               token_ids=None if token_ids is None else token_ids[0],
+                               truncated=False if truncated is None else bool(truncated[0]), key=checkers[0].key)
+            row = await samples.reward(prompts[0], labels[0], queries[0], member, disconnected)
+            return _from_row(row, self.step)
         fields = {"texts": responses, "token_ids": token_ids, "truncated": truncated,
                   "prompt_ids": group_prompt_ids(group, [checker.key for checker in checkers])}
         with self._lock:
@@ -106,7 +132,8 @@ class RemoteReward:
         if len(prompts) % n_samples:
             raise ServeError(
                 f"reward {self.name!r} scores each prompt's {n_samples} responses together (n_samples={n_samples}), "
-                f"but the request has {len(prompts)} queries, not a multiple of {n_samples}; send whole groups in one request"
+                f"but the request has {len(prompts)} queries, not a multiple of {n_samples}; send whole groups in one request, "
+                "or each sample in a request of its own (the server then collects a prompt's samples across requests)"
             )
         try:
             return consecutive_groups(prompts, n_samples)
@@ -128,6 +155,17 @@ class RemoteReward:
         if self.steps is not None:
             self.steps.record(scored.batch)
         return scored
+
+
+def _from_row(row: dict[str, float], step: int) -> RewardResult:
+    """One sample's result from the hub's per-sample row (`score`, `acc`, `tokens`, components)."""
+    components = {}
+    for name, value in row.items():
+        if name.startswith("component/"):
+            components[name[len("component/"):]] = [float(value)]
+        elif name not in ("score", "acc", "tokens"):
+            components[name] = [float(value)]
+    return RewardResult(rewards=[float(row["score"])], scores=[float(row["acc"])], components=components, step=step)
 
 
 def _load_tokenizer(tokenizer: Any) -> Any:

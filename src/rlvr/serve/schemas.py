@@ -90,6 +90,9 @@ class Health(BaseModel):
     max_items: int
     max_response_chars: int
     n_samples: int | None
+    held_samples: int = Field(description="One-sample requests of a group-based reward waiting for the rest of their group.")
+    open_groups: int = Field(description="Groups of one-sample requests still filling.")
+    group_timeouts: int = Field(description="Groups (or a first step) that timed out since the start.")
 
 
 class ErrorResponse(BaseModel):

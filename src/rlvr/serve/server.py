@@ -30,6 +30,9 @@ _ACCEPT_ERROR = "socket.accept() out of system resource"
 _ACCEPT_ERROR_EVERY = 10.0
 # Where the hard limit is "unlimited", aim the soft limit here.
 _UNLIMITED_TARGET = 1 << 16
+# On SIGTERM, requests still running this long after are cancelled: a one-sample request held
+# for its group (up to --group-timeout) would otherwise keep the server from stopping.
+_SHUTDOWN_GRACE = 30.0
 
 
 def raise_open_file_limit() -> int | None:
@@ -122,8 +125,11 @@ def run(app: Any, *, host: str, port: int, log_level: str, max_connections: int,
 
     cap = connection_cap(max_connections, raise_open_file_limit())
     logging.getLogger("asyncio").addFilter(_OneLineAcceptErrors())
+    # The group hub words its timeouts for verl (reward_kwargs...); rlvr.serve.grouping logs the server's own line.
+    logging.getLogger("rlvr.engines.group_hub").addFilter(lambda record: "timeout" not in str(record.msg))
     # uvicorn answers 503 once limit_concurrency requests are in progress; +1 because it counts the
     # asking connection among the open ones, which eviction already keeps at `cap`.
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, http=bounded_protocol(cap),
-                            limit_concurrency=cap + 1, timeout_keep_alive=keep_alive, backlog=_BACKLOG)  # type: ignore[arg-type]
+                            limit_concurrency=cap + 1, timeout_keep_alive=keep_alive, backlog=_BACKLOG,
+                            timeout_graceful_shutdown=_SHUTDOWN_GRACE)  # type: ignore[arg-type]
     uvicorn.Server(config).run()

@@ -23,6 +23,10 @@ DEFAULT_MAX_CONNECTIONS = 1000
 DEFAULT_KEEP_ALIVE = 5.0
 # A checker past its own bound by this much is given up on (its thread cannot be killed).
 DEADLINE_GRACE = 5.0
+# Seconds a one-sample request of a group-based reward is held for the rest of its group.
+# OpenRLHF's client gives up on a request after 180 s and sends it again (5 tries), and a
+# resent sample takes its held place, so a group may take longer than one try to fill.
+DEFAULT_GROUP_TIMEOUT = 600.0
 
 
 class ServeError(ValueError):
@@ -43,7 +47,9 @@ class ServeSettings:
     max_problem_chars:  longest problem_json accepted, in characters.
     max_body_mb:        largest request body, in MiB; bigger ones get a 413 before they are read.
     cache_mb:           memory, in MiB (approximate), for parsed rows kept between requests.
-    n_samples:          responses per prompt, in consecutive groups (group-based rewards).
+    n_samples:          responses per prompt (group-based rewards): consecutive in a request, or
+                        collected across one-sample requests of the same prompt and label.
+    group_timeout:      seconds a one-sample request waits for the rest of its group.
     prompts_per_step:   prompts per training step (stateful rewards count steps with it).
     max_length:         generation limit in tokens; responses reaching it count as truncated.
     tokenizer:          local tokenizer folder, or a loaded tokenizer, to count response tokens.
@@ -60,6 +66,7 @@ class ServeSettings:
     max_body_mb: float = DEFAULT_MAX_BODY_MB
     cache_mb: float = DEFAULT_CACHE_MB
     n_samples: int | None = None
+    group_timeout: float = DEFAULT_GROUP_TIMEOUT
     prompts_per_step: int | None = None
     max_length: int | None = None
     tokenizer: Any = field(default=None, repr=False)
@@ -67,6 +74,8 @@ class ServeSettings:
     def __post_init__(self) -> None:
         if isinstance(self.timeout, bool) or not isinstance(self.timeout, (int, float)) or not 0 < self.timeout <= 600:
             raise ServeError(f"timeout must be a number of seconds in (0, 600], got {self.timeout!r}")
+        if isinstance(self.group_timeout, bool) or not isinstance(self.group_timeout, (int, float)) or not 0 < self.group_timeout <= 86400:
+            raise ServeError(f"group_timeout must be a number of seconds in (0, 86400], got {self.group_timeout!r}")
         _positive("workers", self.workers)
         _positive("max_items", self.max_items)
         _positive("max_response_chars", self.max_response_chars)
