@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from rlvr.execute import ExecResult, run, run_many
+from rlvr.execute import pool
 from rlvr.execute.pool import OUTPUT_LIMIT
 from rlvr.execute.sandbox import SCRATCH_MB
 
@@ -34,6 +35,21 @@ def hostile(body: str, **kwargs: object) -> tuple[ExecResult, str]:
     namespace = result.stdout.split("\n", 1)[0].strip()
     assert namespace.startswith("pid:["), result
     return result, namespace
+
+
+@pytest.fixture
+def worker_starts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts sandboxed workers started during the test (namespace inodes are reused, so they cannot tell)."""
+    run("pass")  # an idle worker is ready before counting starts
+    started: list[int] = []
+    original = pool._Worker.__init__
+
+    def counting(self: object, *args: object, **kwargs: object) -> None:
+        started.append(1)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pool._Worker, "__init__", counting)
+    return started
 
 
 def _survivors(namespace: str, wait: float = 5.0) -> list[str]:
@@ -257,7 +273,7 @@ def test_writing_outside_scratch_fails(tmp_path: Path) -> None:
     assert _survivors(namespace) == []
 
 
-def test_killing_the_parent_and_everyone_fails() -> None:
+def test_killing_the_parent_and_everyone_fails(worker_starts: list[int]) -> None:
     host_pid = os.getpid()
     result, namespace = hostile(f"""
         import signal, time
@@ -273,11 +289,12 @@ def test_killing_the_parent_and_everyone_fails() -> None:
     assert result.status == "ok" and "survived" in result.stdout
     # The worker survived the attempts: the next program runs in the same sandbox.
     assert run(ANNOUNCE).stdout.strip() == namespace
+    assert worker_starts == []
     assert _survivors(namespace) == []
     os.kill(host_pid, 0)  # this process is alive
 
 
-def test_killing_the_worker_from_a_child_session_fails() -> None:
+def test_killing_the_worker_from_a_child_session_fails(worker_starts: list[int]) -> None:
     result, namespace = hostile("""
         import signal, time
         if _o.fork() == 0:
@@ -289,6 +306,7 @@ def test_killing_the_worker_from_a_child_session_fails() -> None:
     """)
     assert result.status == "ok"
     assert run(ANNOUNCE).stdout.strip() == namespace
+    assert worker_starts == []
 
 
 def test_ctypes_and_os_tricks_fail() -> None:
@@ -344,7 +362,7 @@ def test_forged_reply_cannot_reach_the_host() -> None:
     assert _survivors(namespace) == []
 
 
-def test_kernel_state_does_not_reach_the_next_program() -> None:
+def test_kernel_state_does_not_reach_the_next_program(worker_starts: list[int]) -> None:
     # A keyring key and a SysV shared-memory segment outlive their creator; POSIX queues are refused.
     leave = ANNOUNCE + textwrap.dedent("""
         import ctypes
@@ -365,8 +383,13 @@ def test_kernel_state_does_not_reach_the_next_program() -> None:
     assert results[0].stdout.split("\n")[1] == "key True shm True mq False"
     for later in results[1:]:
         assert later.stdout.split("\n")[1:3] == ["shm False", "keys False"], later
-    assert results[1].stdout.split()[0] != results[0].stdout.split()[0]  # a fresh sandbox took over
-    assert results[2].stdout.split()[0] == results[1].stdout.split()[0]  # and a clean one is kept
+    assert worker_starts == [1]  # the idle worker was replaced after the first program; the fresh one was kept
+
+
+def test_clean_programs_keep_their_worker(worker_starts: list[int]) -> None:
+    results = run_many(["print(1)", "import collections\nprint(2)", "print(3)"], workers=1)
+    assert [r.stdout for r in results] == ["1\n", "2\n", "3\n"]
+    assert len(worker_starts) <= 1
 
 
 def test_zombies_and_orphans_do_not_survive() -> None:
