@@ -132,8 +132,9 @@ MODEL_DIR=""
 if [ -n "${GPU_MODEL:-}" ]; then
   skip model "GPU_MODEL given: $GPU_MODEL"
   MODEL_DIR=$GPU_MODEL
-elif stage model 240 240 "$PYTHON" -c "from rlvr.models import resolve; print(resolve('default'))"; then
-  MODEL_DIR=$(tail -n 1 "$WORK/logs/model.log")
+elif stage model 240 240 "$PYTHON" -c "import sys; from rlvr.models import resolve
+open(sys.argv[1], 'w').write(str(resolve('default')))" "$WORK/model_dir"; then
+  MODEL_DIR=$(cat "$WORK/model_dir")
 fi
 
 # --- verl: config and reward path (no GPU needed), then main_ppo where a rollout backend exists
