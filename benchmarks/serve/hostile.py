@@ -34,6 +34,8 @@ from pathlib import Path
 
 import httpx
 
+from concurrency import MARKER as CONCURRENCY_MARKER
+
 HERE = Path(__file__).resolve().parent
 MARKER = "<!-- hostile: written by hostile.py -->"
 WORKERS = 8
@@ -299,7 +301,9 @@ def render() -> None:
     results = HERE / "RESULTS.md"
     text = results.read_text(encoding="utf-8")
     kept = text.split(MARKER)[0].rstrip() + "\n\n"
-    results.write_text(kept + "\n".join(lines), encoding="utf-8")
+    # concurrency.py's section follows this one; keep it.
+    after = "\n" + text[text.index(CONCURRENCY_MARKER):] if CONCURRENCY_MARKER in text else ""
+    results.write_text(kept + "\n".join(lines) + after, encoding="utf-8")
 
 
 def main() -> None:
