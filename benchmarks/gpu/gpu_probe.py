@@ -2,8 +2,9 @@
 
 The device image is not ours and changes between sessions, so run.sh decides every stage
 from this record instead of assuming: verl 0.9's `main_ppo` generates with a server
-rollout (vLLM, SGLang or TensorRT-LLM; its HF rollout is gone) and needs Ray, so the verl
-run is attempted only when those import; the TRL path needs only CUDA and TRL.
+rollout (vLLM, SGLang or TensorRT-LLM; its HF rollout is gone) and needs Ray and
+TransferQueue, so the verl run is attempted only when those import; the TRL path needs
+only CUDA and TRL.
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ PACKAGES = {
     "datasets": "datasets", "gguf": "gguf", "latex2sympy2_extended": "latex2sympy2_extended", "pyarrow": "pyarrow",
     "matplotlib": "matplotlib", "verl": "verl", "ray": "ray", "hydra-core": "hydra", "omegaconf": "omegaconf",
     "tensordict": "tensordict", "vllm": "vllm", "sglang": "sglang", "tensorrt_llm": "tensorrt_llm",
-    "flash-attn": "flash_attn",
+    "flash-attn": "flash_attn", "transferqueue": "transfer_queue",
 }
 # verl 0.9 rollout backends in the order run.sh prefers them (all are server rollouts).
 ROLLOUTS = ("vllm", "sglang")
+# What rlvr's verl job and reward path import (run.sh's verl_prep and verl_reward)...
 VERL_NEEDS = ("verl", "ray", "hydra", "omegaconf", "tensordict", "pyarrow")
+# ...and what main_ppo adds: its default v1 trainer imports transfer_queue (verl lists it only
+# in its verl-core extra).
+RUN_NEEDS = ("transfer_queue",)
 
 
 def _version(dist: str) -> str | None:
@@ -66,7 +71,7 @@ def _gpu() -> dict[str, Any]:
 
 def collect() -> dict[str, Any]:
     """The machine as run.sh sees it: Python, GPU, package versions and importable modules."""
-    modules = {module: _importable(module) for module in {*PACKAGES.values(), *VERL_NEEDS}}
+    modules = {module: _importable(module) for module in {*PACKAGES.values(), *VERL_NEEDS, *RUN_NEEDS}}
     info = {
         "python": sys.version.split()[0], "executable": sys.executable, "platform": platform.platform(),
         "gpu": _gpu(),
@@ -81,7 +86,7 @@ def collect() -> dict[str, Any]:
 
 def choose_rollout(importable: dict[str, bool]) -> tuple[str | None, str]:
     """The verl rollout backend to use, or None with the reason verl cannot run here."""
-    missing = [m for m in VERL_NEEDS if not importable.get(m)]
+    missing = [m for m in (*VERL_NEEDS, *RUN_NEEDS) if not importable.get(m)]
     if missing:
         return None, f"verl's main_ppo needs {', '.join(missing)}, not importable here"
     for backend in ROLLOUTS:

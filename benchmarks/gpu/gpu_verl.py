@@ -1,7 +1,8 @@
 """The verl half of the GPU runbook: a small LASER-D job for verl's `main_ppo`, and its reward path.
 
 `prepare` writes what `rlvr train` (engine verl) writes, from the `laser_d` recipe sized for
-one GPU and a few steps: train/val parquet, verl's composed config and the command line.
+one GPU and a few steps: train/val parquet, verl's composed config and the command line,
+then runs verl's own `validate_config` on it, as `main_ppo` does before starting Ray.
 `reward-check` then loads that config into verl's own `RewardLoopWorker` (the reward actor
 verl starts), which builds rlvr's `RlvrRewardManager` from it, scores one full training step
 (every prompt x `rollout.n` responses, one call per response as verl's agent loop makes
@@ -66,11 +67,25 @@ def prepare(output: Path, model_dir: Path, rollout: str, steps: int, flash_attn:
 
     config = recipe(output, rollout, steps, flash_attn)
     job = prepare_verl(config, model_path=str(model_dir))
-    info = {"recipe": RECIPE, "rollout": rollout, "steps": steps, "model": str(model_dir),
+    validate(job.config_file)
+    info = {"recipe": RECIPE, "rollout": rollout, "steps": steps, "model": str(model_dir), "validated_by_verl": True,
             "train_file": str(job.train_file), "val_file": str(job.val_file), "config_file": str(job.config_file),
             "command": job.command(), "overrides": job.overrides}
     (output / "job.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     return info
+
+
+def validate(config_file: Path) -> None:
+    """verl's own check of a composed config, the first thing `main_ppo` does (batch sizes, micro-batches, ...)."""
+    from omegaconf import OmegaConf
+    from verl.trainer.ppo.utils import need_critic, need_reference_policy
+    from verl.utils.config import validate_config
+
+    config = OmegaConf.load(config_file)
+    try:
+        validate_config(config=config, use_reference_policy=need_reference_policy(config), use_critic=need_critic(config))
+    except (AssertionError, ValueError, TypeError) as err:
+        raise CheckError(f"verl's validate_config rejects the generated config: {err}") from None
 
 
 # One step's responses per prompt, cycled over rollout.n: right and short, right and long,

@@ -102,13 +102,15 @@ def test_parts_cli_reports_one_line(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_rollout_choice_follows_what_is_importable() -> None:
-    stack = dict.fromkeys(gpu_probe.VERL_NEEDS, True)
+    stack = dict.fromkeys((*gpu_probe.VERL_NEEDS, *gpu_probe.RUN_NEEDS), True)
     assert gpu_probe.choose_rollout({**stack, "vllm": True, "sglang": True})[0] == "vllm"
     assert gpu_probe.choose_rollout({**stack, "sglang": True})[0] == "sglang"
     backend, reason = gpu_probe.choose_rollout(stack)
     assert backend is None and "vllm or sglang" in reason
     backend, reason = gpu_probe.choose_rollout({**stack, "ray": False, "vllm": True})
     assert backend is None and "ray" in reason
+    backend, reason = gpu_probe.choose_rollout({**stack, "transfer_queue": False, "vllm": True})
+    assert backend is None and "transfer_queue" in reason  # main_ppo's v1 trainer imports it
 
 
 def test_probe_record_reads_back_for_the_shell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -170,8 +172,22 @@ def test_verl_job_is_composed_by_verl_for_one_gpu(tmp_path: Path, tiny_model: Pa
     command = (tmp_path / "verl" / "verl_command.sh").read_text()
     assert "-m verl.trainer.main_ppo" in command and "actor_rollout_ref.rollout.name=sglang" in command
     assert json.loads((tmp_path / "verl" / "job.json").read_text())["overrides"] == info["overrides"]
+    assert info["validated_by_verl"]
     flash = gpu_verl.gpu_overrides("vllm", flash_attn=True)
     assert not any("attn_implementation" in o or "use_remove_padding" in o for o in flash)
+
+
+@pytest.mark.verl
+def test_verl_validation_failure_is_one_line(tmp_path: Path, verl_job: dict) -> None:
+    from omegaconf import OmegaConf
+
+    import gpu_verl
+
+    broken = OmegaConf.load(verl_job["config_file"])
+    broken.actor_rollout_ref.rollout.log_prob_micro_batch_size = 4  # both forms set: verl refuses
+    OmegaConf.save(broken, tmp_path / "broken.yaml")
+    with pytest.raises(gpu_verl.CheckError, match="validate_config rejects the generated config"):
+        gpu_verl.validate(tmp_path / "broken.yaml")
 
 
 @pytest.mark.verl
