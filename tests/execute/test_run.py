@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import os
+import signal
 import subprocess
 import sys
 
 import pytest
 
-from rlvr.execute import STATUSES, ExecResult, ExecuteError, Program, run, run_many
+from rlvr.execute import STATUSES, ExecResult, ExecuteError, Program, UnsafeExecutionWarning, run, run_many
 from rlvr.execute import pool
 
 
@@ -161,3 +163,42 @@ def test_run_many_keeps_one_worker_per_lane(monkeypatch: pytest.MonkeyPatch) -> 
 def test_a_failure_replaces_the_worker_and_the_next_program_runs() -> None:
     results = run_many(["while True:\n    pass\n", "print('after')"], workers=1, timeout=0.5)
     assert [r.status for r in results] == ["timeout", "ok"]
+
+
+def test_classify_maps_raw_facts_to_statuses() -> None:
+    program = Program("x", expected_stdout="5")
+    base = {"exit": 0, "signal": None, "timed_out": False, "over": False, "stdout": "5\n", "stderr": "",
+            "seconds": 0.1, "cpu": 0.1}
+    assert pool.classify(base, program, 3).status == "ok"
+    assert pool.classify({**base, "stdout": "6"}, program, 3).status == "wrong-answer"
+    assert pool.classify({**base, "exit": None, "signal": 24}, program, 3).status == "timeout"  # SIGXCPU
+    assert pool.classify({**base, "exit": None, "signal": 9, "cpu": 3.0}, program, 3).status == "timeout"
+    killed = pool.classify({**base, "exit": None, "signal": 9, "cpu": 0.2}, program, 3)
+    assert killed.status == "runtime-error" and killed.exit_code == -9
+    assert pool.classify({**base, "out_of_memory": True, "exit": None, "signal": 9}, program, 3).status == "memory"
+    assert pool.classify({**base, "over": True}, program, 3).status == "output-limit"
+    setup = {**base, "exit": pool.SETUP_FAILED, "stderr": pool.SETUP_MARK + ": boom\n"}
+    assert pool.classify(setup, program, 3).status == "sandbox-error"
+    assert pool.classify({**base, "exit": pool.SETUP_FAILED}, program, 3).status == "runtime-error"
+    oom = {**base, "exit": 1, "stderr": "Traceback...\nMemoryError\n"}
+    assert pool.classify(oom, program, 3).status == "memory"
+
+
+def test_a_worker_that_dies_mid_program_gives_sandbox_error_then_recovers() -> None:
+    worker = pool._acquire(False)
+    assert worker.sandbox_pid is not None
+    os.kill(worker.sandbox_pid, signal.SIGKILL)  # the whole sandbox goes, as if it crashed
+    result, keep = pool._ask(worker, Program("print(1)"), 2.0, 256)
+    assert result.status == "sandbox-error" and keep is False
+    assert worker.proc.poll() is not None  # the dead worker's bwrap was reaped
+    assert run("print('next')").stdout == "next\n"
+
+
+def test_unsafe_mode_still_enforces_limits() -> None:
+    with pytest.warns(UnsafeExecutionWarning):
+        assert run("while True:\n    pass\n", timeout=0.5, unsafe=True).status == "timeout"
+    with pytest.warns(UnsafeExecutionWarning):
+        assert run("x = bytearray(2 * 1024 ** 3)\n", memory_mb=256, unsafe=True).status == "memory"
+    with pytest.warns(UnsafeExecutionWarning):
+        scratch = run("import os\nprint(os.getcwd(), os.listdir('.'))", unsafe=True).stdout.split()
+    assert scratch[0] != os.getcwd() and scratch[1] == "[]"  # a private, empty scratch dir
