@@ -222,7 +222,10 @@ def write_results(results, agree) -> None:
         "![adapter time relative to the core](speed.png)",
         "",
     ]
-    (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
+    # Keep the section benchmarks/engines/workers.py writes (between its markers).
+    page = (HERE / "RESULTS.md").read_text(encoding="utf-8") if (HERE / "RESULTS.md").exists() else ""
+    kept = page[page.index("<!-- workers:start -->") :] if "<!-- workers:start -->" in page else ""
+    (HERE / "RESULTS.md").write_text("\n".join(lines) + ("\n" + kept if kept else ""), encoding="utf-8")
     plot(results)
     print("\n".join(lines))
 

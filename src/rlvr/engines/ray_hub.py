@@ -11,6 +11,7 @@ This module imports Ray only; verl is not needed in the actor's process.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Hashable, Mapping
@@ -53,10 +54,58 @@ class GroupHubActor:
         except RewardError as err:
             return {"error": "timeout" if isinstance(err, GroupTimeoutError) else "reward", "message": str(err)}
 
+    async def submit_many(self, items: list[tuple[Hashable, HubMember, bool]]) -> list[dict[str, Any]]:
+        """`submit` for several members in one Ray call (what `HubClient` sends); answers in order."""
+        return list(await asyncio.gather(*(self.submit(uid, member, training) for uid, member, training in items)))
+
     async def stats(self) -> dict[str, Any]:
         """`GroupHub.stats` plus the method's state (for logs and tests)."""
         method = self.hub.pipeline.method
         return {**self.hub.stats(), "pipeline_step": self.hub.pipeline.step, "state": method.state_dict()}
+
+
+class HubClient:
+    """A worker's side of the hub: members submitted in the same few milliseconds go in one Ray call.
+
+    One Ray call per response costs more CPU than checking it (about 1 ms against 0.1 ms
+    for a math answer), so the client gathers what its worker submits within `linger`
+    seconds and sends it with `submit_many`. A call returns when all of its members are
+    answered; verl waits for the whole step anyway.
+    """
+
+    def __init__(self, handle: Any, linger: float = 0.005) -> None:
+        self.handle = handle
+        self.linger = linger
+        self._queue: list[tuple[Hashable, HubMember, bool, asyncio.Future]] = []
+        self._tasks: set[asyncio.Task] = set()
+
+    async def submit(self, uid: Hashable, member: HubMember, training: bool = True) -> dict[str, Any]:
+        """The member's answer from the hub (an error comes back as `{"error", "message"}`)."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        if not self._queue:
+            loop.call_later(self.linger, self._flush)
+        self._queue.append((uid, member, training, future))
+        return await future
+
+    def _flush(self) -> None:
+        batch, self._queue = self._queue, []
+        if batch:
+            task = asyncio.ensure_future(self._send(batch))
+            self._tasks.add(task)  # keep a reference until it is done
+            task.add_done_callback(self._tasks.discard)
+
+    async def _send(self, batch: list[tuple[Hashable, HubMember, bool, asyncio.Future]]) -> None:
+        try:
+            answers = await self.handle.submit_many.remote([(uid, member, training) for uid, member, training, _ in batch])
+        except Exception as err:  # noqa: BLE001 - every waiting member must hear about it
+            for *_, future in batch:
+                if not future.done():
+                    future.set_exception(err)
+            return
+        for (*_, future), answer in zip(batch, answers):
+            if not future.done():
+                future.set_result(answer)
 
 
 def raise_hub_error(answer: Mapping[str, Any]) -> None:
@@ -82,4 +131,4 @@ def hub_handle(spec: Mapping[str, Any]) -> Any:
     )
 
 
-__all__ = ["HUB_CONCURRENCY", "GroupHubActor", "hub_handle", "hub_name", "raise_hub_error"]
+__all__ = ["HUB_CONCURRENCY", "GroupHubActor", "HubClient", "hub_handle", "hub_name", "raise_hub_error"]

@@ -213,7 +213,7 @@ class RlvrRewardManager(RewardManagerBase):
         if self._remote is not None:
             import ray
 
-            return int(ray.get(self._remote.stats.remote())["step"])
+            return int(ray.get(self._remote.handle.stats.remote())["step"])
         return self._local.step
 
     @property
@@ -228,9 +228,9 @@ class RlvrRewardManager(RewardManagerBase):
                 return self._local
             if not ray.is_initialized():
                 return self._local
-            from rlvr.engines.ray_hub import hub_handle
+            from rlvr.engines.ray_hub import HubClient, hub_handle
 
-            self._remote = hub_handle(self.spec)
+            self._remote = HubClient(hub_handle(self.spec))
         return self._remote
 
     async def run_single(self, data: DataProto) -> dict:
@@ -263,7 +263,7 @@ class RlvrRewardManager(RewardManagerBase):
                 return await hub.submit(uid, member, training=training)
             from rlvr.engines.ray_hub import raise_hub_error
 
-            answer = await hub.submit.remote(uid, member, training)
+            answer = await hub.submit(uid, member, training)
             raise_hub_error(answer)
             return answer
         except GroupTimeoutError as err:
