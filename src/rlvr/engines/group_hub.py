@@ -186,12 +186,12 @@ class GroupHub:
         """
         if not isinstance(member, HubMember):
             raise RewardError(f"submit takes a HubMember, got {type(member).__name__}")
-        if uid is None:
-            raise RewardError("a response came without a prompt uid; group rewards need one per prompt")
         self.counts["submitted"] += 1
         if not self.pipeline.needs_group:
             # Per-sample (possibly stateful) method: nothing to wait for, only the shared step counter.
             return per_sample(self._score([member], training), 0)
+        if uid is None:
+            raise RewardError("a response came without a prompt uid; group rewards need one per prompt")
         if uid in self._failed:
             raise GroupTimeoutError(self._failed[uid])
         group = self._pending.get(uid)
