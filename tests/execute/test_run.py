@@ -202,3 +202,11 @@ def test_unsafe_mode_still_enforces_limits() -> None:
     with pytest.warns(UnsafeExecutionWarning):
         scratch = run("import os\nprint(os.getcwd(), os.listdir('.'))", unsafe=True).stdout.split()
     assert scratch[0] != os.getcwd() and scratch[1] == "[]"  # a private, empty scratch dir
+
+
+def test_odd_text_gives_verdicts_not_sandbox_errors() -> None:
+    assert run("import sys\nprint(len(sys.stdin.buffer.read()))", stdin="\ud800x").stdout == "4\n"
+    assert run("print(1)\x00").status == "runtime-error"  # null byte in the source
+    assert run("print('\ud800')").status == "runtime-error"  # lone surrogate in the source
+    assert run("print('é' * 3)", expected_stdout="ééé").status == "ok"
+    assert run("").status == "ok"

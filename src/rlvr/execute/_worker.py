@@ -252,7 +252,7 @@ def execute(request):
     wipe_scratch()
     request_baseline = kernel_leftovers()
     stdin_fd = os.memfd_create("stdin")
-    os.write(stdin_fd, request["stdin"].encode("utf-8", "surrogateescape"))
+    os.write(stdin_fd, request["stdin"].encode("utf-8", "surrogatepass"))  # lone surrogates pass as bytes
     os.lseek(stdin_fd, 0, os.SEEK_SET)
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
