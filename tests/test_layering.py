@@ -66,7 +66,7 @@ def test_layer_check_detects_a_violation(tmp_path: Path, monkeypatch: pytest.Mon
     assert _violations() == ["verify/x.py imports rlvr.train (layer train is above verify)"]
 
 
-@pytest.mark.parametrize("module", ["rlvr", "rlvr.verify", "rlvr.tasks", "rlvr.rewards", "rlvr.cli"])
+@pytest.mark.parametrize("module", ["rlvr", "rlvr.verify", "rlvr.execute", "rlvr.tasks", "rlvr.rewards", "rlvr.cli"])
 def test_core_modules_do_not_import_torch(module: str) -> None:
     code = f"import sys, {module}; sys.exit(1 if any(m == 'torch' or m.startswith('torch.') for m in sys.modules) else 0)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
