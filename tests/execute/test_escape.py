@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from rlvr.execute import ExecResult, run, run_many
-from rlvr.execute import pool
+from rlvr.execute import pool, seccomp
 from rlvr.execute.pool import OUTPUT_LIMIT
 from rlvr.execute.sandbox import SCRATCH_MB
 
@@ -345,6 +345,39 @@ def test_ctypes_and_os_tricks_fail() -> None:
     assert run("print(1)").ok
 
 
+def _syscall_numbers(names: list[str]) -> dict[str, int]:
+    import ctypes
+    import ctypes.util
+
+    lib = ctypes.CDLL(ctypes.util.find_library("seccomp"))
+    lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
+    return {name: lib.seccomp_syscall_resolve_name(name.encode()) for name in names}
+
+
+def test_seccomp_refuses_kernel_attack_surface() -> None:
+    if seccomp.filter_bytes() is None:
+        pytest.skip("libseccomp is not installed here: the sandbox runs without its seccomp filter")
+    numbers = _syscall_numbers(["io_uring_setup", "bpf", "userfaultfd", "perf_event_open", "keyctl",
+                                "add_key", "ptrace", "process_vm_readv"])
+    result, namespace = hostile(f"""
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall.restype = ctypes.c_long
+        for name, number in {numbers!r}.items():
+            ctypes.set_errno(0)
+            answer = libc.syscall(number, 0, 0, 0, 0, 0)
+            print(name, answer, ctypes.get_errno())
+        import multiprocessing, subprocess, threading
+        with multiprocessing.Pool(2) as workers:
+            print("pool", workers.map(abs, [-1, -2]))
+        print("subprocess", subprocess.run(["/bin/echo", "hi"], capture_output=True, text=True).stdout.strip())
+    """)
+    lines = result.stdout.splitlines()[1:]
+    assert lines[:len(numbers)] == [f"{name} -1 1" for name in numbers]  # each refused with EPERM
+    assert lines[len(numbers):] == ["pool [1, 2]", "subprocess hi"]  # ordinary programs unaffected
+    assert _survivors(namespace) == []
+
+
 def test_forged_reply_cannot_reach_the_host() -> None:
     # The worker's reply pipe is not reachable; printing a reply-shaped message is just output.
     result, namespace = hostile("""
@@ -380,7 +413,8 @@ def test_kernel_state_does_not_reach_the_next_program(worker_starts: list[int]) 
         print("keys", "rlvr-left" in open("/proc/keys").read())
     """)
     results = run_many([leave, look, look], workers=1)
-    assert results[0].stdout.split("\n")[1] == "key True shm True mq False"
+    key_refused = seccomp.filter_bytes() is not None  # the seccomp filter refuses add_key outright
+    assert results[0].stdout.split("\n")[1] == f"key {not key_refused} shm True mq False"
     for later in results[1:]:
         assert later.stdout.split("\n")[1:3] == ["shm False", "keys False"], later
     assert worker_starts == [1]  # the idle worker was replaced after the first program; the fresh one was kept

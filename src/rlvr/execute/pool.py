@@ -29,6 +29,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
+from rlvr.execute import seccomp
 from rlvr.execute.result import (
     ExecResult,
     ExecuteError,
@@ -79,22 +80,28 @@ class _Worker:
         self.scratch = tempfile.mkdtemp(prefix="rlvr-execute-") if unsafe else None
         argv = list(launcher.argv)
         info_r = info_w = -1
+        passed: list[int] = []
         if not unsafe:
             info_r, info_w = os.pipe()
             argv[1:1] = ["--info-fd", str(info_w)]  # bwrap reports the sandbox's host PID here
+            passed.append(info_w)
+            rules = seccomp.filter_fd()
+            if rules is not None:
+                argv[1:1] = ["--seccomp", str(rules)]
+                passed.append(rules)
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": self.scratch or "/"}
         try:
             self.proc = subprocess.Popen(
                 argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                pass_fds=(info_w,) if info_w >= 0 else (), start_new_session=True, close_fds=True,
+                pass_fds=tuple(passed), start_new_session=True, close_fds=True,
                 cwd=self.scratch or "/", env=env, user=launcher.user, group=launcher.group,
                 extra_groups=[] if launcher.user is not None else None)
         except OSError as error:
             self._cleanup_scratch()
             raise _StartFailed(f"{argv[0]}: {error}") from None
         finally:
-            if info_w >= 0:
-                os.close(info_w)
+            for fd in passed:
+                os.close(fd)
         self._stdin = self.proc.stdin.fileno()
         self._stdout = self.proc.stdout.fileno()
         deadline = time.monotonic() + START_TIMEOUT
