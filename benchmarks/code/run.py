@@ -207,6 +207,8 @@ ATTEMPTS = {
     "test_killing_the_worker_from_a_child_session_fails": "kill PID 1 from a child in a new session",
     "test_ctypes_and_os_tricks_fail": "ctypes: unshare, mount, ptrace the worker, setuid(0), chroot, setns, /proc/1/{mem,fd,environ}; segfault",
     "test_seccomp_refuses_kernel_attack_surface": "io_uring, bpf, userfaultfd, perf_event_open, keyctl, add_key, ptrace, process_vm_readv",
+    "test_switching_abi_to_dodge_the_filter_is_killed[i386]": "i386 system call (int 0x80) to dodge the filter",
+    "test_switching_abi_to_dodge_the_filter_is_killed[x32]": "x32 system call to dodge the filter",
     "test_forged_reply_cannot_reach_the_host": "forge the worker's reply on every fd",
     "test_kernel_state_does_not_reach_the_next_program": "leave a keyring key, SysV shm, a POSIX queue for the next program",
     "test_zombies_and_orphans_do_not_survive": "leave a zombie and a double-forked daemon",

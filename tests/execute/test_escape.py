@@ -8,6 +8,7 @@ benchmarks/code/run.py --escape runs this file and tabulates the outcomes in RES
 from __future__ import annotations
 
 import os
+import platform
 import signal
 import socket
 import subprocess
@@ -375,6 +376,28 @@ def test_seccomp_refuses_kernel_attack_surface() -> None:
     lines = result.stdout.splitlines()[1:]
     assert lines[:len(numbers)] == [f"{name} -1 1" for name in numbers]  # each refused with EPERM
     assert lines[len(numbers):] == ["pool [1, 2]", "subprocess hi"]  # ordinary programs unaffected
+    assert _survivors(namespace) == []
+
+
+ABI_SWITCH = """
+import ctypes, mmap
+buf = mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+buf.write(CODE)
+call = ctypes.CFUNCTYPE(ctypes.c_long)(ctypes.addressof(ctypes.c_char.from_buffer(buf)))
+print("returned", call(), flush=True)
+"""
+
+
+@pytest.mark.parametrize("abi, machine_code", [
+    ("i386", b"\xb8\x14\x00\x00\x00\xcd\x80\xc3"),  # mov eax, 20 (getpid); int 0x80; ret
+    ("x32", b"\xb8\x27\x00\x00\x40\x0f\x05\xc3"),  # mov eax, 0x40000027 (x32 getpid); syscall; ret
+])
+def test_switching_abi_to_dodge_the_filter_is_killed(abi: str, machine_code: bytes) -> None:
+    if seccomp.filter_bytes() is None or platform.machine() != "x86_64":
+        pytest.skip("needs libseccomp on x86-64")
+    result, namespace = hostile(f"CODE = {machine_code!r}\n" + ABI_SWITCH)
+    assert "returned" not in result.stdout
+    assert result.exit_code == -signal.SIGSYS
     assert _survivors(namespace) == []
 
 
