@@ -2,9 +2,9 @@
 
 The device image is not ours and changes between sessions, so run.sh decides every stage
 from this record instead of assuming: verl 0.9's `main_ppo` generates with a server
-rollout (vLLM, SGLang or TensorRT-LLM; its HF rollout is gone) and needs Ray and
-TransferQueue, so the verl run is attempted only when those import; the TRL path needs
-only CUDA and TRL.
+rollout (vLLM, SGLang or TensorRT-LLM; its HF rollout is gone) and needs Ray,
+TransferQueue and cachetools, so the verl run is attempted only when those import; the
+TRL path needs only CUDA and TRL.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ PACKAGES = {
     "datasets": "datasets", "gguf": "gguf", "latex2sympy2_extended": "latex2sympy2_extended", "pyarrow": "pyarrow",
     "matplotlib": "matplotlib", "verl": "verl", "ray": "ray", "hydra-core": "hydra", "omegaconf": "omegaconf",
     "tensordict": "tensordict", "vllm": "vllm", "sglang": "sglang", "tensorrt_llm": "tensorrt_llm",
-    "flash-attn": "flash_attn", "transferqueue": "transfer_queue",
+    "flash-attn": "flash_attn", "transferqueue": "transfer_queue", "cachetools": "cachetools",
 }
 # verl 0.9 rollout backends in the order run.sh prefers them (all are server rollouts).
 ROLLOUTS = ("vllm", "sglang")
 # What rlvr's verl job and reward path import (run.sh's verl_prep and verl_reward)...
 VERL_NEEDS = ("verl", "ray", "hydra", "omegaconf", "tensordict", "pyarrow")
-# ...and what main_ppo adds: its default v1 trainer imports transfer_queue (verl lists it only
-# in its verl-core extra).
-RUN_NEEDS = ("transfer_queue",)
+# ...and what main_ppo adds: its default v1 trainer imports transfer_queue, its rollout router
+# cachetools (verl lists both only in its verl-core extra).
+RUN_NEEDS = ("transfer_queue", "cachetools")
 
 
 def _version(dist: str) -> str | None:
