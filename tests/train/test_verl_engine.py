@@ -76,6 +76,10 @@ def test_command_and_bad_overrides(tmp_path: Path, tiny_model_dir: Path) -> None
     assert (tmp_path / "default" / "verl_command.sh").is_file()
     with pytest.raises(ConfigError, match="verl rejected the generated config"):
         _prepare("default", tmp_path / "x", tiny_model_dir, "verl.overrides=[trainer.no_such_key=1]")
+    # verl 0.9 has no HF rollout: refused before anything is written, not after Ray starts.
+    with pytest.raises(ConfigError, match="verl 0.9 generates only with vllm or sglang"):
+        _prepare("default", tmp_path / "hf", tiny_model_dir, "verl.rollout=hf")
+    assert not (tmp_path / "hf").exists()
 
 
 def test_val_parquet_holds_distinct_heldout_problems(tmp_path: Path) -> None:
