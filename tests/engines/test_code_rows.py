@@ -200,6 +200,40 @@ def test_many_threads_check_sandboxed_rows_at_once() -> None:
     assert got == [expected for _, _, expected in jobs]
 
 
+def test_a_batch_checks_sandboxed_rows_side_by_side_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Code rows of one batch overlap (a runaway program costs one time limit, not one per row),
+    other rows are checked as before, and verdicts come back in the batch's order."""
+    import threading
+
+    from rlvr.engines.scoring import CODE_CHECK_THREADS, check_rows
+
+    lock = threading.Lock()
+    running = [0, 0]  # now, most at once
+    real_run = execute.run
+
+    def slow_run(code: str, **kwargs: object) -> execute.ExecResult:
+        with lock:
+            running[0] += 1
+            running[1] = max(running[1], running[0])
+        time.sleep(0.3)  # a program that takes its time: only overlap makes the batch fast
+        try:
+            return real_run(code, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(execute, "run", slow_run)
+    jobs = _humaneval_jobs(6)
+    math_row = row_checker(gold="42")
+    responses = [response for _, response, _ in jobs] + ["so \\boxed{42}", "\\boxed{41}"]
+    checkers = [row_checker(problem_json=pj) for pj, _, _ in jobs] + [math_row, math_row]
+    order = [5, 6, 0, 7, 1, 2, 3, 4]  # code and math rows interleaved
+    verdicts = check_rows([responses[i] for i in order], [checkers[i] for i in order])
+    expected = [job[2] for job in jobs] + [1.0, 0.0]
+    assert [v.score for v in verdicts] == [expected[i] for i in order]
+    assert 2 <= running[1] <= CODE_CHECK_THREADS
+
+
 def test_forked_processes_check_sandboxed_rows_after_the_parent_did() -> None:
     jobs = _humaneval_jobs(6)
     assert [_score(job) for job in jobs[:2]] == [1.0, 0.0]  # the parent now holds warm sandbox workers

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from rlvr.engines.sized_cache import SizedCache, shown
 from rlvr.rewards.base import RewardError
@@ -27,6 +29,8 @@ log = logging.getLogger("rlvr.engines")
 
 CHECKER_ERROR = "checker-error"
 DEFAULT_TIMEOUT = 2.0
+# Threads for sandboxed (code task) checks in one batch; each mostly waits on its program.
+CODE_CHECK_THREADS = max(4, os.cpu_count() or 1)
 # A broken checker would otherwise log once per response, thousands of times a step.
 _MAX_LOGGED_ERRORS = 20
 _logged_errors = 0
@@ -166,8 +170,25 @@ def _as_text(value: Any) -> str | None:
 
 
 def check_rows(responses: list[Any], checkers: list[RowChecker]) -> list[Verdict]:
-    """Verdicts for responses paired with their rows' checkers."""
+    """Verdicts for responses paired with their rows' checkers.
+
+    Rows of code tasks run programs in rlvr.execute's sandbox and mostly wait on them (a
+    looping program holds its check for the whole time limit), so they are checked side by
+    side on up to `CODE_CHECK_THREADS` threads: a batch of runaway programs costs a few time
+    limits, not one per response. Other rows are checked in order, in this thread.
+    """
     if len(responses) != len(checkers):
         raise RewardError(f"got {len(responses)} responses but {len(checkers)} rows")
-    return [checker.check(response) for response, checker in zip(responses, checkers)]
+    sandboxed = [i for i, checker in enumerate(checkers) if checker.task is not None and checker.task.category == "code"]
+    if len(sandboxed) < 2:
+        return [checker.check(response) for response, checker in zip(responses, checkers)]
+    verdicts: list[Verdict | None] = [None] * len(responses)
+    with ThreadPoolExecutor(min(len(sandboxed), CODE_CHECK_THREADS), thread_name_prefix="rlvr-code-check") as pool:
+        futures = {i: pool.submit(checkers[i].check, responses[i]) for i in sandboxed}
+        for i, (response, checker) in enumerate(zip(responses, checkers)):
+            if i not in futures:
+                verdicts[i] = checker.check(response)
+        for i, future in futures.items():
+            verdicts[i] = future.result()  # RowChecker.check raises only for a bad row (RewardError)
+    return cast(list[Verdict], verdicts)  # every index was filled above
 
