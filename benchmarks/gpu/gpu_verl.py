@@ -134,12 +134,13 @@ def _batch(rows: list[dict], texts: list[list[str]], tokenizer: Any, uid_prefix:
 def _in_process(config: Any, rows: list[dict], texts: list[list[str]], ids: list[list[int]], width: int) -> list[float]:
     """The same step scored whole by rlvr's RewardPipeline, with no verl in between."""
     import numpy as np
+    from omegaconf import OmegaConf
 
     from rlvr.engines.pipeline import RewardPipeline
     from rlvr.engines.verl import row_of
 
-    kwargs = dict(config.reward.custom_reward_function.reward_kwargs)
-    pipeline = RewardPipeline([tuple(r) for r in kwargs["rewards"]])
+    kwargs = OmegaConf.to_container(config.reward.custom_reward_function.reward_kwargs, resolve=True)
+    pipeline = RewardPipeline([tuple(r) for r in kwargs["rewards"]], params=kwargs.get("params"))
     flat = [(row, text) for row, group in zip(rows, texts) for text in group]
     checkers = [row_of(row["data_source"], row["reward_model"]["ground_truth"], row["extra_info"], pipeline.timeout) for row, _ in flat]
     lengths = [len(i) for i in ids]
