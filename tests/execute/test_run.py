@@ -210,3 +210,21 @@ def test_odd_text_gives_verdicts_not_sandbox_errors() -> None:
     assert run("print('\ud800')").status == "runtime-error"  # lone surrogate in the source
     assert run("print('é' * 3)", expected_stdout="ééé").status == "ok"
     assert run("").status == "ok"
+
+
+def test_works_when_the_host_has_more_than_1024_open_files() -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"the open-file limit here ({hard}) is too low to test fds above 1024")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    held = [os.open("/dev/null", os.O_RDONLY) for _ in range(1100)]  # the pipes now get fds above 1024
+    try:
+        pool.shutdown()  # a fresh worker, whose pipes are numbered above 1024
+        assert run("print('high fds')").stdout == "high fds\n"
+    finally:
+        for fd in held:
+            os.close(fd)
+        pool.shutdown()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

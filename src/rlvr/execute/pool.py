@@ -70,6 +70,19 @@ class _StartFailed(Exception):
         self.detail = detail
 
 
+def _readable(fd: int, deadline: float) -> bool:
+    """Wait until `fd` can be read (data or end of file) or the deadline passes.
+
+    poll, not select: a busy host process (a server with a thousand connections) has fds above
+    select's limit of 1024."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(left * 1000))
+
+
 class _Worker:
     """One warm worker process (sandboxed unless `unsafe`) and the pipes to talk to it."""
 
@@ -98,6 +111,8 @@ class _Worker:
                 extra_groups=[] if launcher.user is not None else None)
         except OSError as error:
             self._cleanup_scratch()
+            if info_r >= 0:
+                os.close(info_r)
             raise _StartFailed(f"{argv[0]}: {error}") from None
         finally:
             for fd in passed:
@@ -121,8 +136,7 @@ class _Worker:
     def _read_info(self, fd: int, deadline: float) -> object:
         data = b""
         while b"}" not in data:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
+            if not _readable(fd, deadline):
                 return None
             chunk = os.read(fd, 4096)
             if not chunk:
@@ -136,8 +150,7 @@ class _Worker:
     def _read_exact(self, size: int, deadline: float) -> bytes | None:
         chunks: list[bytes] = []
         while size:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self._stdout], [], [], left)[0]:
+            if not _readable(self._stdout, deadline):
                 return None
             chunk = os.read(self._stdout, min(size, 1 << 20))
             if not chunk:
