@@ -184,7 +184,8 @@ def chatml_tiny(folder: Path | None = None) -> tuple:
 
 
 @pytest.mark.train
-def test_grpo_rollout_calls_the_tool_and_the_model_reads_its_output(tmp_path: Path) -> None:
+@pytest.mark.parametrize("way", ["tools", "environment_factory"])
+def test_grpo_rollout_calls_the_tool_and_the_model_reads_its_output(tmp_path: Path, way: str) -> None:
     """A real GRPOTrainer step whose policy asks for a program run: TRL parses the call, runs it
     through rlvr's tool, appends the output as a tool message, and the policy answers after it."""
     import torch
@@ -222,7 +223,8 @@ def test_grpo_rollout_calls_the_tool_and_the_model_reads_its_output(tmp_path: Pa
                       save_strategy="no", max_tool_calling_iterations=2, disable_tqdm=True)
     dataset = Dataset.from_list([{"prompt": [{"role": "user", "content": "What is 7 times the sum of 0..9?"}]}] * 2)
     trainer = GRPOTrainer(model=model, reward_funcs=[reward], args=args, train_dataset=dataset,
-                          processing_class=tokenizer, tools=tools)
+                          processing_class=tokenizer,
+                          **({"tools": tools} if way == "tools" else {"environment_factory": PythonSandbox}))
     trainer.train()
 
     assert len(completions_seen) == 2
