@@ -68,6 +68,7 @@ def _literal_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[tupl
         ("eval",): ["eval", "default", "--difficulty", MARK],
         ("demo",): ["demo"],
         ("serve",): ["serve", "--rewards", MARK],
+        ("execute",): ["execute", marked],
     }
 
 
