@@ -1,9 +1,10 @@
 """Which Python distributions the TRL path needs that the device image lacks (pack.sh downloads them).
 
-Walks the requirements of rlvr's core and `train` extra through the installed distributions'
-metadata (markers evaluated for this interpreter, extras not followed, as pip resolves
-`rlvr[train]`), then subtracts device_packages.txt, the image's own list. The versions are
-the ones installed here, so the device runs what the tests ran.
+Reads rlvr's core and `train` requirements from pyproject.toml (an editable install's
+metadata goes stale when the file changes), walks their requirements through the installed
+distributions' metadata (markers evaluated for this interpreter, extras not followed, as pip
+resolves `rlvr[train]`), then subtracts device_packages.txt, the image's own list. The
+versions are the ones installed here, so the device runs what the tests ran.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import argparse
 import importlib.metadata
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 from packaging.requirements import Requirement
 
 HERE = Path(__file__).resolve().parent
 DEVICE_LIST = HERE / "device_packages.txt"
-ROOT_DIST = "rlvr"
+PYPROJECT = HERE.parents[1] / "pyproject.toml"
 EXTRAS = ("train",)
 
 
@@ -42,10 +44,19 @@ def _requirements(dist: str, extras: tuple[str, ...] = ()) -> list[str]:
     return out
 
 
-def closure(root: str = ROOT_DIST, extras: tuple[str, ...] = EXTRAS) -> dict[str, str]:
-    """{normalized name: installed version} of every distribution `root[extras]` needs, root excluded."""
+def project_requirements(pyproject: Path = PYPROJECT, extras: tuple[str, ...] = EXTRAS) -> list[str]:
+    """rlvr's direct requirements (core plus `extras`) as written in pyproject.toml, markers applied."""
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    texts = list(project.get("dependencies", []))
+    for extra in extras:
+        texts += project.get("optional-dependencies", {}).get(extra, [])
+    return [Requirement(t).name for t in texts if Requirement(t).marker is None or Requirement(t).marker.evaluate()]
+
+
+def closure(direct: list[str] | None = None) -> dict[str, str]:
+    """{normalized name: installed version} of every distribution rlvr[train] needs."""
     seen: dict[str, str] = {}
-    todo = _requirements(root, extras)
+    todo = list(direct if direct is not None else project_requirements())
     while todo:
         name = normalize(todo.pop())
         if name in seen:
@@ -53,7 +64,7 @@ def closure(root: str = ROOT_DIST, extras: tuple[str, ...] = EXTRAS) -> dict[str
         try:
             seen[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
-            raise ValueError(f"{name} is required but not installed here: install rlvr[{','.join(extras)}] first") from None
+            raise ValueError(f"{name} is required but not installed here: install rlvr[{','.join(EXTRAS)}] first") from None
         todo.extend(_requirements(name))
     return seen
 

@@ -134,6 +134,8 @@ def test_wheels_cover_what_the_device_image_lacks_for_the_trl_path() -> None:
     assert not {"torch", "transformers", "numpy"} & set(missing)  # never carry what the image has
     assert missing == {name: needed[name] for name in sorted(set(needed) - device)}
     assert gpu_wheels.normalize("Latex2Sympy2_Extended") == "latex2sympy2-extended"
+    direct = gpu_wheels.project_requirements()  # read from pyproject.toml, not the install's metadata
+    assert {"sympy", "trl", "gguf"} <= set(direct) and "verl" not in direct and "fastapi" not in direct
 
 
 # --- verl job and reward path
