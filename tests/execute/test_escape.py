@@ -7,6 +7,7 @@ benchmarks/code/run.py --escape runs this file and tabulates the outcomes in RES
 
 from __future__ import annotations
 
+import ast
 import os
 import platform
 import signal
@@ -250,7 +251,7 @@ def test_home_project_and_environment_are_not_visible(tmp_path: Path) -> None:
     assert out.count("absent") == 3
     assert "dir True" not in out
     assert "TOP-SECRET-VALUE" not in out and "TOKEN-VALUE-123" not in out and "[project]" not in out
-    environment = eval(out.strip().splitlines()[-1])  # noqa: S307 -- our own repr of a dict of str, in the test
+    environment = ast.literal_eval(out.strip().splitlines()[-1])  # sandbox output is never eval'd
     assert set(environment) <= {"PATH", "HOME", "LANG", "TMPDIR", "PWD", "LC_CTYPE"}
     assert environment["HOME"] == "/tmp"
 
