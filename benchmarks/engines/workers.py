@@ -234,8 +234,8 @@ def write_results(results, n) -> None:
         "including verl's per-response reward loop (slicing the DataProto per response, thread hops: the in-process "
         "manager above already costs 3x the core) and the hub round trips, which each worker batches (members submitted "
         "within 5 ms travel in one Ray call). In training, verl sends each response to "
-        "a worker as it finishes, and a worker holds at most 1,000 waiting responses: a step of 8,192 needs at least "
-        "10 reward workers (docs/engines.md, verl).",
+        "a worker as it finishes and it waits there for its group; rlvr lifts verl's limit of 1,000 waiting calls per "
+        "worker, so any number of workers takes a step of 8,192 (docs/engines.md, verl).",
         "",
         "![responses per second by reward workers](workers.png)",
         END,

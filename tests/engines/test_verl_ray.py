@@ -103,6 +103,25 @@ def test_8192_responses_split_over_four_workers_score_as_the_whole_step(local_ra
     assert stats["state"]["last_monitor_step"] == 1  # step 1 monitored step 0's rollouts
 
 
+def test_one_reward_worker_streams_a_step_of_8192_responses_all_waiting_at_once(local_ray, tokenizer, tokenizer_dir):
+    """verl's agent loop sends each response on its own; LASER-D's first step waits whole, 8,192 calls in one worker.
+
+    Ray's default would run 1,000 of them and queue the rest behind responses that wait for
+    them: rlvr raises the limit of the workers verl's RewardLoopManager creates.
+    """
+    prompts = 2048
+    step = verl_batch(tokenizer, problems("arithmetic", prompts), seed=5, uid_prefix="one")
+    expected = whole_step_rewards("laser_d", LASER, [step], [problems("arithmetic", prompts)])[0]
+    config = verl_config(tokenizer_dir, {"rewards": "laser_d", "params": LASER, "group_timeout": 120}, num_workers=1, prompts_per_step=prompts)
+    worker = reward_loop_manager(config).reward_loop_workers[0]
+    data = step[0]
+    order = np.random.default_rng(5).permutation(len(data)).tolist()
+    refs = {i: worker.compute_score.remote(data[i : i + 1]) for i in order}
+    got = np.array([r["reward_score"] for r in ray.get([refs[i] for i in range(len(data))], timeout=150)])
+    np.testing.assert_array_equal(got, expected)
+    assert hub_stats()["step"] == 1
+
+
 def test_streamed_responses_on_random_workers_with_validation_padding(local_ray, tokenizer, tokenizer_dir):
     """verl's agent loop: each finished response goes alone to a random worker; validation batches are padded."""
     from verl.protocol import pad_dataproto_to_divisor

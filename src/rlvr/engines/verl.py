@@ -13,6 +13,8 @@ Two entry points, both configured from `reward.custom_reward_function.reward_kwa
   response with the same `uid` has arrived, scores the group and answers every member.
   The hub counts steps from the responses it has scored (`on_step`) and, when the method
   asks for monitoring (LASER-D), hands it the previous step's rollouts.
+  Importing this module lets verl's reward workers hold more than Ray's default 1,000
+  waiting calls when they run this manager (`_lift_reward_worker_limit`).
 
 Exact settings and command lines: docs/engines.md.
 """
@@ -20,6 +22,7 @@ Exact settings and command lines: docs/engines.md.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from collections.abc import Mapping
@@ -47,6 +50,47 @@ _VERL_KWARGS = ("reward_router_address", "reward_model_tokenizer")
 VALIDATION_SPLITS = frozenset({"test", "val", "valid", "validation", "eval"})
 # Ray runs an async actor's calls at most 1000 at a time; a response waiting for its group occupies one.
 RAY_ASYNC_CONCURRENCY = 1000
+# What rlvr gives verl's reward workers instead when RlvrRewardManager is the reward manager:
+# a waiting response costs a coroutine, so a worker can hold several steps of the largest batches.
+WORKER_CONCURRENCY = 100_000
+
+
+def _lift_reward_worker_limit() -> bool:
+    """Let verl's reward workers hold more than 1,000 waiting responses when they run RlvrRewardManager.
+
+    verl 0.9 creates its `RewardLoopWorker` actors with Ray's default concurrency (1,000
+    calls) and offers no setting for it. Each response waiting for its group holds a call,
+    so a step larger than 1,000 x workers would stall. verl's `RewardLoopManager` imports
+    this module (to resolve the manager class) just before it creates the workers; this
+    wraps that creation so, for RlvrRewardManager only, the workers allow
+    `WORKER_CONCURRENCY` calls. Returns False (and changes nothing) if verl's internals
+    differ from 0.9's; the manager then warns how many workers a step needs.
+    """
+    try:
+        from verl.experimental.reward_loop import reward_loop as loop_module
+
+        manager_class = loop_module.RewardLoopManager
+        original = manager_class._init_reward_loop_workers
+        worker_class = loop_module.RewardLoopWorker
+    except (ImportError, AttributeError):  # pragma: no cover - another verl layout
+        return False
+    if getattr(original, "rlvr_lifted", False):
+        return True
+
+    @functools.wraps(original)
+    def init_reward_loop_workers(self: Any) -> Any:
+        if getattr(getattr(self, "reward_manager_cls", None), "__name__", "") == "RlvrRewardManager":
+            import ray
+
+            self.reward_loop_workers_class = ray.remote(max_concurrency=WORKER_CONCURRENCY)(worker_class)
+        return original(self)
+
+    init_reward_loop_workers.rlvr_lifted = True  # type: ignore[attr-defined]
+    manager_class._init_reward_loop_workers = init_reward_loop_workers
+    return True
+
+
+WORKER_LIMIT_LIFTED = _lift_reward_worker_limit()
 
 
 def _plain(value: Any) -> Any:
@@ -194,7 +238,7 @@ class RlvrRewardManager(RewardManagerBase):
         per_step = self.prompts_per_step * self.group_size
         needed = min_reward_workers(per_step)
         self._hint = ""
-        if self.pipeline.needs_group and _streams(config) and workers < needed:
+        if self.pipeline.needs_group and _streams(config) and workers < needed and not WORKER_LIMIT_LIFTED:
             self._hint = f" (or set reward.num_workers >= {needed}: {workers} reward workers cannot hold {per_step} waiting responses)"
             log.warning(
                 "a step has %d responses and each waits in its reward worker until its group is complete; verl runs at "
