@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from rlvr import __version__
+from rlvr.analysis import cli as analysis_cli
 from rlvr.cli_support import Terminated, interrupted, terminate_as_interrupt, terminated
 from rlvr.evaluate import cli as evaluate_cli
 from rlvr.execute import cli as execute_cli
@@ -67,6 +68,7 @@ app.command("eval")(evaluate_cli.evaluate)
 app.command("demo")(train_cli.demo)
 app.command("serve")(serve_cli.serve)
 app.command("execute")(execute_cli.execute)
+app.command("analyze")(analysis_cli.analyze)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,195 @@
+"""The four cognitive behaviours of a reasoning response, found by documented rules.
+
+Definitions (Gandhi et al. 2025, "Cognitive Behaviors that Enable Self-Improving Reasoners, or,
+Four Habits of Highly Effective STaRs", arXiv:2503.01307, section 2):
+- verification: systematic error-checking of an intermediate or final result
+  ("let me check: 3*4+2 = 14 ✓", substituting a root back in);
+- backtracking: explicitly abandoning a failing step or approach and trying another
+  ("wait, that's wrong", "this approach doesn't work, let's try ...");
+- subgoal setting: breaking the problem into smaller steps before or while solving it
+  ("first we need to find r, then the volume", "Step 1: ...");
+- enumeration: going through cases or candidates one by one ("Case 1 ... Case 2 ...",
+  "if x = 1 ... if x = 2 ...").
+Gandhi et al.'s fourth behaviour is backward chaining; SimpleRL-Zoo (Zeng et al. 2025,
+arXiv:2503.18892) tracks enumeration in its place, and rlvr follows SimpleRL-Zoo. Both papers
+label behaviours with an LLM judge; rlvr ships these rules as the default (no model needed)
+and offers a judge through any OpenAI-compatible endpoint (`rlvr.analysis.judge`).
+
+Each behaviour is a set of regular expressions; a response shows the behaviour when any of
+them matches (enumeration: when at least two distinct case markers appear). The rules were
+written against the dev half of `data/behaviours.jsonl` only; the held-out half gives the
+reported precision and recall (benchmarks/analysis/RESULTS.md). Every pattern is a flat
+alternation with bounded gaps (no nested repetition), so matching is linear in the length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rlvr.analysis.errors import AnalysisError
+
+BEHAVIOURS: tuple[str, ...] = ("verification", "backtracking", "subgoal_setting", "enumeration")
+
+_I = re.IGNORECASE
+_IM = re.IGNORECASE | re.MULTILINE
+# the start of a sentence or clause: where "wait", "first" and "case 1" must stand to count
+_START = r"(?:^|(?<=[.!?:;])\s+|(?<=\n))\s*(?:[-*>]\s*|\*\*)?"
+
+# things one checks in a solution (so "check the weather" or "verify your email" does not count)
+_OBJECT = (
+    r"(?:answers?|results?|solutions?|work|calculations?|computations?|arithmetic|math|sums?|totals?|products?|"
+    r"values?|steps?|equations?|reasoning|logic|code|outputs?|function|claims?|conditions?|constraints?|"
+    r"derivation|factori[sz]ation|roots?|units|indices|bounds?|base\s+case|formula|identity|inequality|count|"
+    r"examples?|tests?|edge\s+cases?|consistency|division|multiplication|addition|subtraction)"
+)
+_CHECK_VERB = r"(?:double[- ]?check|re-?check|check|verify|confirm|validate|test|make\s+sure)"
+
+_VERIFICATION = [
+    re.compile(
+        r"\b(?:let\s+me|let's|let\s+us|I'll|I\s+will|I\s+should|we\s+can|we\s+should|we'll|now|quick(?:ly)?|to)\s+"
+        + _CHECK_VERB
+        + r"(?:\s*[:,.]|\s+(?:whether|if|that|this|it|again|by|against|with|using)\b"
+        r"|(?:\s+(?:the|my|our|each|both|all|these|those|this|that|every)){1,2}\s+" + _OBJECT + r"\b"
+        r"|\s+" + _OBJECT + r"\b)",
+        _I,
+    ),
+    re.compile(r"\b(?:double[- ]check(?:ing|ed)?|sanity[- ]check(?:ing)?|cross[- ]check(?:ing)?)\b(?![- ]marks?\b)", _I),
+    re.compile(_START + r"(?:verif(?:y|ying|ication)|(?:quick\s+)?check(?:ing)?(?:\s+of\s+the\s+\w+)?)\s*:", _IM),
+    # an imperative at the start of a sentence or list item: "Step 2: check the solution ..."
+    re.compile(_START + _CHECK_VERB + r"\s+(?:(?:the|my|our|each|both|all|that|this)\s+)?" + _OBJECT + r"\b", _IM),
+    re.compile(r"\b(?:substitut\w*|plug\w*|put\w*)\b[^.\n]{0,50}?\bback\b", _I),
+    re.compile(r"\b(?:substitut\w*|plug\w*)\b[^.\n]{0,50}?\binto\s+the\s+original\b", _I),
+    re.compile(
+        r"\b(?:which|this|that|it)\s+(?:confirms|checks\s+out|agrees\s+with|is\s+consistent|matches\s+the)\b"
+        r"|\bthat\s+matches\b[.!]?|\bas\s+(?:expected|required|it\s+should)\b|\b(?:so|and)\s+(?:it|this|the\s+\w+)\s+(?:holds|checks\s+out)\b",
+        _I,
+    ),
+    re.compile(r"\bverif(?:y|ied|ying)\b[^.\n]{0,40}?\b(?:correct|holds|works|satisf\w*|true)\b", _I),
+    re.compile(r"[\u2713\u2714]|\\checkmark"),
+]
+
+_BACKTRACKING = [
+    # "wait," opening a sentence; "wait for the bus", "wait times" are not backtracking
+    re.compile(
+        _START + r"(?:(?:hmm+|oh|oops|ah)[,.]?\s+)?(?:wait|hold\s+on)\b(?!\s+(?:for|until|till|times?|in|on|at|to|and\s+see)\b)",
+        _IM,
+    ),
+    re.compile(r"\b(?:I|we)\s+(?:made|have\s+made|'ve\s+made|make)\s+(?:a|an)\s+(?:\w+\s+)?(?:mistake|error)\b", _I),
+    re.compile(r"\b(?:I|we)\s+(?:mis(?:read|calculated|counted|applied|copied|understood)|messed\s+up|got\s+(?:it|that)\s+wrong|forgot)\b", _I),
+    re.compile(r"\b(?:oops|scratch\s+that|on\s+second\s+thought|dead\s+end|that\s+(?:can't|cannot)\s+be\s+right)\b", _I),
+    re.compile(
+        r"\b(?:that|this)(?:'s|\s+is|\s+was)\s+(?:wrong|incorrect|not\s+(?:right|correct)|a\s+mistake)\b"
+        r"|\b(?:that|this)\s+(?:answer|result|value)\s+is\s+(?:wrong|incorrect)\b",
+        _I,
+    ),
+    re.compile(
+        r"\b(?:this|that|the|my)\s+(?:\w+\s+)?(?:approach|method|path|idea|attempt|choice|strategy)\s+"
+        r"(?:doesn't|does\s+not|won't|will\s+not|didn't|did\s+not|fails|failed|is\s+not\s+working)\b",
+        _I,
+    ),
+    re.compile(r"\b(?:that|this|it)\s+(?:didn't|did\s+not|doesn't|does\s+not)\s+work\b", _I),
+    re.compile(
+        r"\blet(?:'s|\s+me|\s+us)\s+(?:try\s+(?:again|a\s+different|another|something\s+else)|start\s+over|redo|rethink|reconsider|go\s+back)\b"
+        r"|\b(?:I'll|I\s+will|I\s+need\s+to|we\s+need\s+to)\s+(?:redo|rethink|reconsider|start\s+over|go\s+back)\b",
+        _I,
+    ),
+    re.compile(r"\b(?:go(?:ing)?|went|step(?:ping)?)\s+back\s+to\s+(?:the\s+|my\s+|our\s+)?(?:step|start|beginning|first|original|assumption|drawing|equation)", _I),
+    re.compile(r"\b(?:abandon|discard|drop)\s+(?:this|that|the)\s+(?:approach|idea|path|method|attempt)\b", _I),
+    re.compile(r"(?:^|(?<=[.!?]\s))\s*(?:actually|no|hmm+),?\s+(?:no\b|that's|this\s+is|I\s+was|it's\s+not|it\s+isn't)", _IM),
+    re.compile(r"\bredo(?:ing)?\s+(?:it|this|that|the\s+\w+)\b|\bmy\s+\w+\s+(?:was|is)\s+(?:wrong|incorrect|off)\b", _I),
+]
+
+_SUBGOAL = [
+    re.compile(
+        _START + r"first,?\s+(?:I|we|let's|let\s+me|let\s+us|I'll|we'll)\s+(?:need|will|should|must|have|find|compute|calculate|"
+        r"determine|figure|solve|work|simplify|identify|write|set|check|count|get|rewrite|convert|sort|parse|express)",
+        _IM,
+    ),
+    re.compile(r"(?:^|\n)\s*(?:\*\*|#+\s*)?step\s+\d+\s*[:.)]", _IM),
+    re.compile(
+        r"\bto\s+(?:solve|find|answer|compute|determine|do|get)\s+(?:this|that|it|the\s+\w+)(?:\s+\w+)?,?\s+"
+        r"(?:we|I)\s+(?:will\s+)?(?:need|must|have|will|should|first|start)\b",
+        _I,
+    ),
+    re.compile(
+        r"\b(?:break|split|divide|decompose)\s+(?:this|the|it|our)\s+(?:\w+\s+)?(?:problem|task|question|proof|sum|expression|"
+        r"integral|computation|count|work|solution|calculation)s?\s+(?:into|down)\b|\bbreak\s+(?:it|this)\s+down\b",
+        _I,
+    ),
+    re.compile(r"\bfirst\s+(?:find|compute|calculate|determine|solve|get|work\s+out)\b[^.\n]{0,60}?\bthen\b", _I),
+    re.compile(r"\b(?:my|our|the)\s+plan\s*(?:is\b|:)|\b(?:outline|plan)\s+(?:the|a|my|our)\s+(?:solution|approach)\b", _I),
+    re.compile(r"\bsub-?(?:goal|problem|task)s?\b(?!\s+of\s+the\s+company)", _I),
+    re.compile(r"\bthe\s+(?:first|next|last|final|remaining)\s+step\s+is\s+to\b", _I),
+    re.compile(r"\bonce\s+(?:we|I)\s+(?:have|know|find|get)\b[^.\n]{0,80}?\b(?:we|I)\s+can\b", _I),
+    re.compile(r"\b(?:I'll|I\s+will|we'll|let's|let\s+me)\s+start\s+by\b[^.\n]{0,80}?\bthen\b", _I),
+    re.compile(r"\b(?:approach|solve)\s+this\s+in\s+(?:stages|steps|parts)\b", _I),
+]
+
+# enumeration: two or more distinct case markers
+_CASE = re.compile(
+    r"\bcase\s+(?:\d+|[a-h]\b|\([a-h]\)|i{1,3}\b|iv\b|v\b)"
+    r"|\bif\s+[a-z]\s*=\s*-?\d+"
+    r"|\bfor\s+[a-z]\s*=\s*-?\d+\b"
+    r"|(?:^|[,;.]\s*)[a-z]\s*=\s*-?\d+\s*:"
+    r"|\bsuppose\s+(?:the\s+)?\w+\s+is\s+\w+\s*:",
+    _IM,
+)
+_ENUMERATE = re.compile(
+    r"\b(?:try(?:ing)?|test(?:ing)?|check(?:ing)?|go(?:ing)?\s+through|consider(?:ing)?)\s+(?:each|every|all)\s+(?:the\s+)?(?:possible\s+)?"
+    r"(?:possibilit\w+|cases?|options?|values?|candidates?\b|combinations?|choices?|residues?|divisors?|pairs?|arrangements?)"
+    r"|\b(?:list(?:ing)?|enumerat\w*)\s+(?:out\s+)?(?:all|each|every|the)\s+(?:the\s+)?(?:possible\s+)?"
+    r"(?:possibilit\w+|cases?|options?|values?|candidates?|combinations?|pairs?|outcomes?|arrangements?)"
+    r"|\b(?:trying|checking|testing)\s+each\s+candidate|\bgo(?:ing)?\s+through\s+(?:each|every|them\s+all)\b"
+    r"|\bfor\s+[a-z]\s*=\s*-?\d+\s*,\s*-?\d+\s*,",
+    _I,
+)
+
+
+def _any(patterns: list[re.Pattern[str]], text: str) -> bool:
+    return any(p.search(text) for p in patterns)
+
+
+def _enumerates(text: str) -> bool:
+    if _ENUMERATE.search(text):
+        return True
+    markers: set[str] = set()
+    for match in _CASE.finditer(text):
+        markers.add(" ".join(match.group(0).lower().split()))
+        if len(markers) >= 2:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Behaviours:
+    """Which of the four behaviours one response shows."""
+
+    verification: bool
+    backtracking: bool
+    subgoal_setting: bool
+    enumeration: bool
+
+    def to_dict(self) -> dict[str, bool]:
+        return {name: getattr(self, name) for name in BEHAVIOURS}
+
+
+def classify(response: str) -> Behaviours:
+    """The behaviours `response` shows, by the rules above (rule-based; no model)."""
+    if not isinstance(response, str):
+        raise AnalysisError(f"response must be a string, got {type(response).__name__}")
+    return Behaviours(
+        verification=_any(_VERIFICATION, response),
+        backtracking=_any(_BACKTRACKING, response),
+        subgoal_setting=_any(_SUBGOAL, response),
+        enumeration=_enumerates(response),
+    )
+
+
+def behaviour_rates(responses: Iterable[str]) -> dict[str, float]:
+    """Share of `responses` showing each behaviour: {name: rate}."""
+    labels = [classify(text) for text in responses]
+    if not labels:
+        raise AnalysisError("behaviour rates of no responses are undefined")
+    return {name: sum(getattr(b, name) for b in labels) / len(labels) for name in BEHAVIOURS}
