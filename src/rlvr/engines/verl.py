@@ -237,7 +237,6 @@ class RlvrRewardManager(RewardManagerBase):
         workers = int(_get(config, "reward.num_workers", 1) or 1)
         per_step = self.prompts_per_step * self.group_size
         needed = min_reward_workers(per_step)
-        self._hint = ""
         if self.pipeline.needs_group and _streams(config) and workers < needed and not WORKER_LIMIT_LIFTED:
             self._hint = f" (or set reward.num_workers >= {needed}: {workers} reward workers cannot hold {per_step} waiting responses)"
             log.warning(
