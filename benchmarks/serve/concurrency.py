@@ -160,14 +160,15 @@ def run_case(name: str, spec: dict[str, Any], batch: Batch, tokenizer: str, prog
         # Levels take turns round by round, so a change in the machine's load hits them alike.
         for repeat in range(ROUNDS + 1):
             for concurrency in levels:
-                cpu_before = cpu_seconds(process)
+                cpu_before, client_before = cpu_seconds(process), time.process_time()
                 rewards, latencies, elapsed = asyncio.run(one_round(url, batch, concurrency))
-                cpu = cpu_seconds(process) - cpu_before
+                cpu, client_cpu = cpu_seconds(process) - cpu_before, time.process_time() - client_before
                 # The peer scores the same step as one batch, so its method state follows the server's step by step.
                 expected = peer(*batch)["rewards"].numpy()
                 same = same and bool(np.array_equal(np.asarray(rewards, dtype=np.float32), expected))
                 if repeat:  # the first round warms caches and connections
-                    rounds[concurrency].append({"seconds": elapsed, "latencies": latencies, "server_cpu_s": cpu})
+                    rounds[concurrency].append({"seconds": elapsed, "latencies": latencies, "server_cpu_s": cpu,
+                                                "client_cpu_s": client_cpu})
                 progress.advance(task)
         n = len(batch[0])
         for concurrency in levels:
@@ -177,6 +178,7 @@ def run_case(name: str, spec: dict[str, Any], batch: Batch, tokenizer: str, prog
                 "p50_ms": 1000 * float(np.percentile(median["latencies"], 50)),
                 "p99_ms": 1000 * float(np.percentile(median["latencies"], 99)),
                 "server_cpu_s_per_1000": 1000 * statistics.median(r["server_cpu_s"] for r in rounds[concurrency]) / n,
+                "client_cpu_s_per_1000": 1000 * statistics.median(r["client_cpu_s"] for r in rounds[concurrency]) / n,
                 "round_seconds": [round(r["seconds"], 3) for r in rounds[concurrency]],
             }
     finally:
@@ -214,14 +216,16 @@ def render(results: dict[str, Any]) -> None:
              f"{results['prompts']} MATH-500 prompts x {results['n_samples']} responses posted one per request as OpenRLHF "
              f"does, prompt by prompt; median of {results['rounds']} rounds after a warm-up; CPython {results['python']}, "
              "2 CPU cores shared by the client, the server and other jobs, so compare rows and read the server CPU column "
-             "rather than the times. `laser_d` runs with `--n-samples 8`: the server holds each request until its "
+             "rather than the times. Client CPU is the benchmark's own process (httpx, "
+             "building requests, reading replies; the in-process reference is computed outside the timed rounds). `laser_d` runs with `--n-samples 8`: the server holds each request until its "
              "prompt's 8 samples are in, so its latency includes waiting for the group's last sample.", "",
-             "| reward | in flight | responses/s | p50 latency | p99 latency | server CPU per 1,000 responses | same rewards as in-process |",
-             "|---|---:|---:|---:|---:|---:|---|"]
+             "| reward | in flight | responses/s | p50 latency | p99 latency | server CPU per 1,000 responses | client CPU per 1,000 | same rewards as in-process |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
     for name, case in results["cases"].items():
         for concurrency, row in case["by_concurrency"].items():
             lines.append(f"| {name} | {concurrency} | {row['responses_per_s']:,.0f} | {row['p50_ms']:.1f} ms | "
-                         f"{row['p99_ms']:.1f} ms | {row['server_cpu_s_per_1000']:.2f} s | {'yes' if case['same_rewards'] else 'NO'} |")
+                         f"{row['p99_ms']:.1f} ms | {row['server_cpu_s_per_1000']:.2f} s | {row['client_cpu_s_per_1000']:.2f} s | "
+                         f"{'yes' if case['same_rewards'] else 'NO'} |")
     cases = results["cases"]
     shared = [c for c in cases.get("laser_d", {}).get("by_concurrency", {}) if c in cases.get("correct", {}).get("by_concurrency", {})]
     if shared:
@@ -233,6 +237,14 @@ def render(results: dict[str, Any]) -> None:
                   f"responses/s {speed}. The extra CPU is everything `laser_d` adds to `correct`, not separated here: "
                   "counting tokens with the embedded model's tokenizer, collecting groups, scoring them and "
                   "re-estimating the targets every step."]
+    top = cases.get("correct", {}).get("by_concurrency", {})
+    if top:
+        level = max(top, key=int)
+        row = top[level]
+        lines += ["", f"At {level} in flight the benchmark's own client (httpx) used {row['client_cpu_s_per_1000']:.2f} s of CPU "
+                  f"per 1,000 `correct` responses against the server's {row['server_cpu_s_per_1000']:.2f} s, on the same two "
+                  "cores: most of the CPU this row costs is the client's, not the server's. OpenRLHF's client runs on the "
+                  "trainer's nodes, not on the reward server's."]
     lines += ["", "Same rewards: every round's rewards equal, in float32, those of rlvr's in-process OpenRLHF reward scoring "
               "the whole step as one batch (for `laser_d`, with its targets and steps carried along round by round).", "",
               "![throughput and p99 latency by requests in flight](concurrency.png)", ""]
