@@ -18,7 +18,10 @@ from rlvr.train.trl_engine import train_trl
 
 pytestmark = pytest.mark.train
 
-SUMMARY = re.compile(r"^held-out accuracy: \d\.\d{3} -> \d\.\d{3}; mean response tokens: \d+\.\d -> \d+\.\d$")
+FIGURE = r"(\d\.\d{3}|n/a)"
+SUMMARY = re.compile(r"^held-out accuracy: \d\.\d{3} -> \d\.\d{3}; format rate: \d\.\d{3} -> \d\.\d{3}; "
+                     rf"accuracy among formatted answers: {FIGURE} -> {FIGURE}; "
+                     r"mean response tokens: \d+\.\d -> \d+\.\d$")
 
 
 def tiny_recipe(model_dir: Path, output: Path, *extra: str, recipe: str = "default"):
@@ -135,3 +138,60 @@ def test_demo_replaces_an_earlier_demo_and_ends_with_the_summary(tiny_model_dir:
     assert first.steps == second.steps == 1
     assert SUMMARY.match(second.summary_line())
     assert json.loads((out / "summary.json").read_text())["summary"] == second.summary_line()
+
+
+# A random tiny model never answers, so a correctness reward gives every completion the same score and GRPO no
+# gradient; DAPO's overlong penalty at a 48-token limit scores length alone, which the random model's early
+# end-of-turn tokens vary.
+LENGTH_REWARD = ("algorithm.max_completion_tokens=48", "algorithm.group_size=4",
+                 "rewards=[{name: dapo_overlong, params: {max_length: 49, cache_length: 48}}]",
+                 "algorithm.learning_rate=1e-3")
+
+# Keys whose values are clock readings; everything else a run logs must repeat exactly.
+CLOCK_KEYS = ("elapsed_s", "step_time")
+
+
+def _figures(path: Path) -> list[dict]:
+    return [{k: v for k, v in row.items() if k not in CLOCK_KEYS} for row in rows(path)]
+
+
+def test_same_seeds_give_the_same_numbers(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """The demo's promise: fixed steps, seeds and threads reproduce every logged figure and the weights."""
+    import torch
+    from safetensors.torch import load_file
+
+    results = [train_trl(tiny_recipe(tiny_model_dir, tmp_path / name, *LENGTH_REWARD), show_progress=False)
+               for name in ("a", "b")]
+    assert results[0].summary_line() == results[1].summary_line()
+    first, second = _figures(tmp_path / "a" / "metrics.jsonl"), _figures(tmp_path / "b" / "metrics.jsonl")
+    assert len(first) >= 5 and first == second
+    weights = [load_file(str(tmp_path / name / "final" / "model.safetensors")) for name in ("a", "b")]
+    assert weights[0].keys() == weights[1].keys()
+    assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])
+    # ... and training did move them, so the equality above is not that of two untouched copies.
+    start = load(str(tiny_model_dir), device="cpu").model.state_dict()
+    assert any(not torch.equal(start[k], weights[0][k]) for k in weights[0] if k in start)
+
+
+def test_micro_batches_accumulate_to_the_whole_batch_step(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """algorithm.micro_batch bounds the memory of the loss's forward/backward (its activations grow with the
+    completions in one pass) without changing the step: same samples, same rewards, same update up to float
+    rounding."""
+    import torch
+    from safetensors.torch import load_file
+
+    common = (*LENGTH_REWARD, "budget.steps=1", "eval.problems=0")
+    whole = train_trl(tiny_recipe(tiny_model_dir, tmp_path / "whole", *common), show_progress=False)
+    micro = train_trl(tiny_recipe(tiny_model_dir, tmp_path / "micro", *common, "algorithm.micro_batch=2"),
+                      show_progress=False)
+    assert whole.steps == micro.steps == 1
+    logged = [[r for r in rows(tmp_path / name / "metrics.jsonl") if "reward" in r][0] for name in ("whole", "micro")]
+    for key in ("reward", "completions/mean_length", "rlvr/accuracy"):
+        assert logged[0][key] == logged[1][key], key
+    a = load_file(str(tmp_path / "whole" / "final" / "model.safetensors"))
+    b = load_file(str(tmp_path / "micro" / "final" / "model.safetensors"))
+    start = load(str(tiny_model_dir), device="cpu").model.state_dict()
+    moved = [k for k in a if k in start and not torch.allclose(start[k], a[k], atol=1e-6)]
+    assert moved  # the step changed weights, so agreeing below is a real check
+    for key in moved:
+        assert torch.allclose(a[key], b[key], atol=1e-5, rtol=1e-4), key

@@ -94,13 +94,16 @@ def run_recipe(recipe: "TrainConfig", resume: bool = False, dry_run: bool = Fals
 
 def demo(
     output: str = typer.Option(DEMO_OUTPUT, "--output", "-o", help="Output folder (replaced if it holds an earlier demo)."),
-    minutes: float = typer.Option(None, "--minutes", help="Training time budget in minutes (default: the recipe's)."),
+    steps: int = typer.Option(None, "--steps", min=1, help="Training steps (default: the recipe's)."),
 ) -> None:
-    """The default recipe end to end: evaluate SmolLM2-135M-Instruct, train it with GRPO, evaluate again."""
+    """The default recipe end to end: evaluate SmolLM2-135M-Instruct, train it with GRPO, evaluate again.
+
+    A fixed number of steps from fixed seeds: the same numbers on any machine; only the time varies.
+    """
     from rlvr.train.demo import run_demo
 
     try:
-        result = run_demo(output, minutes)
+        result = run_demo(output, steps)
     except ValueError as err:
         _fail(str(err))
     except ImportError as err:

@@ -103,6 +103,9 @@ class AlgorithmConfig:
     lora: LoraConfig | None = None
     dtype: str = "auto"
     gradient_checkpointing: bool = False
+    # Completions per forward/backward pass; a step's gradient is accumulated over its micro-batches, so
+    # this trades memory for nothing but speed (null = all prompts_per_step x group_size at once).
+    micro_batch: int | None = None
 
 
 @dataclass
@@ -464,6 +467,9 @@ def _validate_algorithm(a: AlgorithmConfig) -> None:
     _need(a.max_completion_tokens >= 1, f"algorithm.max_completion_tokens must be >= 1; got {a.max_completion_tokens}")
     _need(a.temperature > 0, f"algorithm.temperature must be > 0 (GRPO needs varied samples); got {a.temperature}")
     _need(0 < a.top_p <= 1, f"algorithm.top_p must be in (0, 1]; got {a.top_p}")
+    per_step = a.prompts_per_step * a.group_size
+    _need(a.micro_batch is None or (a.micro_batch >= 1 and per_step % a.micro_batch == 0),
+          f"algorithm.micro_batch must be null or divide prompts_per_step x group_size ({per_step}); got {a.micro_batch}")
     _need(a.dtype in DTYPES, f"algorithm.dtype must be one of {', '.join(DTYPES)}; got {a.dtype!r}")
     if a.lora is not None:
         _need(a.lora.r >= 1 and a.lora.alpha >= 1, "algorithm.lora.r and algorithm.lora.alpha must be >= 1")

@@ -4,10 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from rlvr.evaluate.runner import EvalResult, evaluate_problems, heldout_problems
+from rlvr.evaluate.runner import EvalResult, evaluate_problems, formatted, heldout_problems
 from rlvr.evaluate.sampling import SamplingParams, TransformersSampler
 from rlvr.tasks import Problem
 from rlvr.train.config import TrainConfig
+
+
+def accuracy_among_formatted(result: EvalResult) -> float | None:
+    """Mean score of the responses whose final answer could be read (None when there are none).
+
+    Accuracy = format rate x this: it separates learning the answer format from getting sums right.
+    """
+    scores = [record.score for record, ok in zip(result.records, formatted(result.records)) if ok]
+    return sum(scores) / len(scores) if scores else None
+
+
+def headline(result: EvalResult) -> dict[str, float]:
+    """The numbers every held-out evaluation logs (the among-formatted figure only where defined)."""
+    overall = result.overall
+    figures = {"accuracy": overall.accuracy, "mean_tokens": overall.mean_tokens, "format_rate": overall.format_rate}
+    among = accuracy_among_formatted(result)
+    if among is not None:
+        figures["formatted_accuracy"] = among
+    return figures
 
 
 def recipe_heldout_problems(config: TrainConfig, n: int | None = None) -> list[Problem]:
@@ -41,5 +60,4 @@ class Heldout:
 
     def metrics(self, model: Any) -> dict[str, float]:
         """The headline numbers of `run` (what the report plots)."""
-        overall = self.run(model).overall
-        return {"accuracy": overall.accuracy, "mean_tokens": overall.mean_tokens, "format_rate": overall.format_rate}
+        return headline(self.run(model))

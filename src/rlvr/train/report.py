@@ -1,4 +1,5 @@
-"""The end-of-run report: report.png (reward, held-out accuracy, response length over steps) and report.md."""
+"""The end-of-run report: report.png (reward; held-out accuracy, format rate and accuracy among formatted
+answers; response length over steps) and report.md."""
 
 from __future__ import annotations
 
@@ -32,10 +33,13 @@ def plot(rows: list[dict[str, Any]], path: Path, title: str, reward_name: str = 
     steps, acc = _series(rows, accuracy_key(reward_name))
     axes[0].plot(steps, acc, label="batch accuracy", color="tab:green", alpha=0.7)
     axes[0].set_title("training reward")
-    steps, held = _series(rows, "heldout/accuracy")
-    axes[1].plot(steps, held, marker="o", color="tab:red")
+    # Accuracy = format rate x accuracy among formatted answers: the panel shows how much of a gain is format.
+    for key, label, color in (("heldout/accuracy", "accuracy", "tab:red"), ("heldout/format_rate", "format rate", "tab:gray"),
+                              ("heldout/formatted_accuracy", "accuracy among formatted", "tab:brown")):
+        steps, held = _series(rows, key)
+        axes[1].plot(steps, held, marker="o", label=label, color=color)
     axes[1].set_ylim(-0.02, 1.02)
-    axes[1].set_title("held-out accuracy")
+    axes[1].set_title("held-out")
     steps, length = _series(rows, LENGTH_KEY)
     axes[2].plot(steps, length, label="training samples", color="tab:purple", alpha=0.7)
     steps, held_len = _series(rows, "heldout/mean_tokens")
@@ -52,6 +56,10 @@ def plot(rows: list[dict[str, Any]], path: Path, title: str, reward_name: str = 
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def _figure(value: float | None) -> str:
+    return "n/a (no formatted answer)" if value is None else f"{value:.3f}"
 
 
 def write_report(result: RunResult, rows: list[dict[str, Any]], config: TrainConfig) -> tuple[Path, Path]:
@@ -71,6 +79,10 @@ def write_report(result: RunResult, rows: list[dict[str, Any]], config: TrainCon
         f"- steps: {result.steps} ({result.stop_reason}); training {result.train_seconds / 60:.1f} min, "
         f"whole run {result.wall_seconds / 60:.1f} min",
     ]
+    if "cpu_seconds" in result.extra:
+        # Wall time depends on what else runs on the machine; CPU time far less.
+        lines.append(f"- CPU time of training: {result.extra['cpu_seconds'] / 60:.1f} min on "
+                     f"{result.extra.get('threads', '?')} torch threads")
     if "completion_tokens_per_s" in result.extra:
         lines.append(f"- sampled completion tokens per second of training: {result.extra['completion_tokens_per_s']:.1f}")
     lines += ["", "| held-out | before | after |", "|---|---|---|"]
@@ -79,7 +91,9 @@ def write_report(result: RunResult, rows: list[dict[str, Any]], config: TrainCon
         lines += [
             f"| accuracy | {b.accuracy:.3f} | {a.accuracy:.3f} |",
             f"| mean response tokens | {b.mean_tokens:.1f} | {a.mean_tokens:.1f} |",
-            f"| format rate | {b.format_rate:.3f} | {a.format_rate:.3f} |",
+            f"| format rate (a final answer could be read) | {b.format_rate:.3f} | {a.format_rate:.3f} |",
+            f"| accuracy among formatted answers | {_figure(result.before_formatted_accuracy)} | "
+            f"{_figure(result.after_formatted_accuracy)} |",
             f"| truncated | {b.truncated_rate:.3f} | {a.truncated_rate:.3f} |",
         ]
     else:

@@ -24,13 +24,20 @@ class RunResult:
     wall_seconds: float
     before: Summary | None = None
     after: Summary | None = None
+    # Accuracy among the responses whose answer could be read (None: no such response).
+    before_formatted_accuracy: float | None = None
+    after_formatted_accuracy: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def summary_line(self) -> str:
-        """`held-out accuracy: 0.125 -> 0.406; mean response tokens: 58.2 -> 41.0`."""
+        """`held-out accuracy: 0.125 -> 0.406; format rate: 0.250 -> 0.906; accuracy among formatted
+        answers: 0.500 -> 0.448; mean response tokens: 58.2 -> 41.0`."""
         if self.before is None or self.after is None:
             return "held-out accuracy: n/a (eval.problems is 0)"
         return (f"held-out accuracy: {self.before.accuracy:.3f} -> {self.after.accuracy:.3f}; "
+                f"format rate: {self.before.format_rate:.3f} -> {self.after.format_rate:.3f}; "
+                f"accuracy among formatted answers: {_figure(self.before_formatted_accuracy)} -> "
+                f"{_figure(self.after_formatted_accuracy)}; "
                 f"mean response tokens: {self.before.mean_tokens:.1f} -> {self.after.mean_tokens:.1f}")
 
     def to_dict(self) -> dict[str, Any]:
@@ -43,6 +50,8 @@ class RunResult:
             "wall_seconds": self.wall_seconds,
             "before": self.before.to_dict() if self.before else None,
             "after": self.after.to_dict() if self.after else None,
+            "before_formatted_accuracy": self.before_formatted_accuracy,
+            "after_formatted_accuracy": self.after_formatted_accuracy,
             "summary": self.summary_line(),
             **self.extra,
         }
@@ -51,6 +60,10 @@ class RunResult:
         path = self.output / SUMMARY_FILE
         path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
         return path
+
+
+def _figure(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def summary_from_dict(data: dict[str, Any] | None) -> Summary | None:

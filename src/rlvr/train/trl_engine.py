@@ -21,7 +21,7 @@ from rlvr.models import LoadedModel, latest_checkpoint, load
 from rlvr.train.callbacks import CurriculumCallback, HeldoutCallback, MetricsLog, RunCallback
 from rlvr.train.config import ConfigError, TrainConfig, dump_yaml, load_config
 from rlvr.train.data import make_curriculum, monitor_rows, train_dataset
-from rlvr.train.heldout import Heldout
+from rlvr.train.heldout import Heldout, accuracy_among_formatted, headline
 from rlvr.train.progress import training_bar
 from rlvr.train.report import write_report
 from rlvr.train.result import RunResult
@@ -93,6 +93,7 @@ def grpo_args(config: TrainConfig, on_gpu: bool) -> Any:
 
     a = config.algorithm
     completions_per_step = a.prompts_per_step * a.group_size
+    micro = a.micro_batch or completions_per_step
     use_bf16 = on_gpu and a.dtype in ("auto", "bfloat16") and torch.cuda.is_bf16_supported()
     every = config.checkpoint.every_steps
     return GRPOConfig(
@@ -100,8 +101,10 @@ def grpo_args(config: TrainConfig, on_gpu: bool) -> Any:
         seed=config.seed,
         data_seed=config.tasks.seed,
         max_steps=config.budget.steps,
-        per_device_train_batch_size=completions_per_step,
-        gradient_accumulation_steps=1,
+        # One generation of all the step's completions, then the loss over micro-batches of them, gradients
+        # accumulated: TRL splits the generation batch (steps_per_generation = gradient_accumulation_steps).
+        per_device_train_batch_size=micro,
+        gradient_accumulation_steps=completions_per_step // micro,
         num_generations=a.group_size,
         max_completion_length=a.max_completion_tokens,
         temperature=a.temperature,
@@ -152,6 +155,7 @@ def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | N
 
     console = console or Console(stderr=True)
     wall_start = time.monotonic()
+    cpu_start = time.process_time()
     output = Path(config.output)
     checkpoint = _resume_point(output) if resume else None
     if resume:
@@ -171,16 +175,16 @@ def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | N
     heldout = Heldout(config, tokenizer)
     metrics = MetricsLog(output / METRICS_FILE, resume_from_step=_step_of(checkpoint))
 
-    before = None
+    before = before_among = None
     if heldout.enabled:
         if checkpoint is None:
             console.print(f"held-out evaluation of the starting model ({len(heldout.problems)} problems)...")
-            before = heldout.run(model).overall
-            metrics.append({"step": 0, "heldout/accuracy": before.accuracy, "heldout/mean_tokens": before.mean_tokens,
-                            "heldout/format_rate": before.format_rate})
-            _save_summary(output / "heldout_before.json", before)
+            evaluated = heldout.run(model)
+            before, before_among = evaluated.overall, accuracy_among_formatted(evaluated)
+            metrics.append({"step": 0, **{f"heldout/{k}": v for k, v in headline(evaluated).items()}})
+            _save_summary(output / "heldout_before.json", before, before_among)
         else:
-            before = _load_summary(output / "heldout_before.json")
+            before, before_among = _load_summary(output / "heldout_before.json")
 
     curriculum = make_curriculum(config)
     reward_options: dict[str, Any] = {"num_generations": config.algorithm.group_size, "tokenizer": tokenizer,
@@ -221,28 +225,33 @@ def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | N
         trainer.remove_callback(_printer_callback())
         run_callback.install_interrupt()
         train_start = time.monotonic()
+        train_cpu_start = time.process_time()
         try:
             trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
         finally:
             run_callback.remove_interrupt()
         train_seconds = time.monotonic() - train_start
+        # CPU time of all this process's threads: what the training cost, whatever else ran on the machine.
+        train_cpu_seconds = time.process_time() - train_cpu_start
 
     steps = int(trainer.state.global_step)
     stop_reason = run_callback.stop_reason or f"reached {config.budget.steps} steps"
     final = save_final(trainer, tokenizer, output / FINAL_FOLDER)
     policy = trainer.model
-    after = None
+    after = after_among = None
     if heldout.enabled:
         console.print(f"held-out evaluation of the trained model ({len(heldout.problems)} problems)...")
-        after = heldout.run(getattr(policy, "module", policy)).overall
-        metrics.append({"step": steps, "heldout/accuracy": after.accuracy, "heldout/mean_tokens": after.mean_tokens,
-                        "heldout/format_rate": after.format_rate})
-        _save_summary(output / "heldout_after.json", after)
+        evaluated = heldout.run(getattr(policy, "module", policy))
+        after, after_among = evaluated.overall, accuracy_among_formatted(evaluated)
+        metrics.append({"step": steps, **{f"heldout/{k}": v for k, v in headline(evaluated).items()}})
+        _save_summary(output / "heldout_after.json", after, after_among)
     result = RunResult(output=output, final_model=final, steps=steps, stop_reason=stop_reason,
                        train_seconds=train_seconds, wall_seconds=time.monotonic() - wall_start,
-                       before=before, after=after,
+                       before=before, after=after, before_formatted_accuracy=before_among,
+                       after_formatted_accuracy=after_among,
                        extra={"device": "cuda" if on_gpu else "cpu", "threads": torch.get_num_threads(),
-                              "recipe": config.name})
+                              "recipe": config.name, "cpu_seconds": train_cpu_seconds,
+                              "cpu_seconds_whole_run": time.process_time() - cpu_start})
     result.extra.update(_throughput(metrics.rows, config, train_seconds))
     write_report(result, metrics.rows, config)
     result.write()
@@ -315,15 +324,24 @@ def _refuse_to_overwrite(output: Path) -> None:
                           "(--output or `output:` in the recipe)")
 
 
-def _save_summary(path: Path, summary: Any) -> None:
+# heldout_*.json: the overall Summary's fields plus this one (absent in runs from before it existed).
+AMONG_FORMATTED_KEY = "accuracy_among_formatted"
+
+
+def _save_summary(path: Path, summary: Any, among_formatted: float | None) -> None:
     import json
 
-    path.write_text(json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8")
+    data = {**summary.to_dict(), AMONG_FORMATTED_KEY: among_formatted}
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
-def _load_summary(path: Path) -> Any:
+def _load_summary(path: Path) -> tuple[Any, float | None]:
     import json
 
     from rlvr.train.result import summary_from_dict
 
-    return summary_from_dict(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
+    if not path.exists():
+        return None, None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    among = data.pop(AMONG_FORMATTED_KEY, None)
+    return summary_from_dict(data), among
