@@ -41,24 +41,37 @@ _START = r"(?:^|(?<=[.!?:;])\s+|(?<=\n))\s*(?:[-*>]\s*|\*\*)?"
 _OBJECT = (
     r"(?:answers?|results?|solutions?|work|calculations?|computations?|arithmetic|math|sums?|totals?|products?|"
     r"values?|steps?|equations?|reasoning|logic|code|outputs?|function|claims?|conditions?|constraints?|"
-    r"derivation|factori[sz]ation|roots?|units|indices|bounds?|base\s+case|formula|identity|inequality|count|"
+    r"derivation|factori[sz]ation|roots?|units|indices|bounds?|(?:base|boundary|edge)\s+cases?|formula|identity|inequality|count|"
     r"examples?|tests?|edge\s+cases?|consistency|division|multiplication|addition|subtraction)"
 )
-_CHECK_VERB = r"(?:double[- ]?check|re-?check|check|verify|confirm|validate|test|make\s+sure)"
+_CHECK_VERB = r"(?:double[- ]?check|re-?check|check|verify|confirm|validate|test|make\s+sure|recompute|recalculate|recount)"
 
 _VERIFICATION = [
     re.compile(
-        r"\b(?:let\s+me|let's|let\s+us|I'll|I\s+will|I\s+should|we\s+can|we\s+should|we'll|now|quick(?:ly)?|to)\s+"
+        r"\b(?:let\s+me|let's|let\s+us|I'll|we'll|(?:I|we)(?:\s+(?:will|should|can|must|now))?|now|quick(?:ly)?|to)\s+"
         + _CHECK_VERB
-        + r"(?:\s*[:,.]|\s+(?:whether|if|that|this|it|again|by|against|with|using)\b"
+        + r"(?:\s*[:,.]|\s+(?:whether|if|that|this|it|them|again|by|against|with|using)\b|\s+-?\d[\d./^]*\s*[:,.]"
         r"|(?:\s+(?:the|my|our|each|both|all|these|those|this|that|every)){1,2}\s+" + _OBJECT + r"\b"
         r"|\s+" + _OBJECT + r"\b)",
         _I,
     ),
-    re.compile(r"\b(?:double[- ]check(?:ing|ed)?|sanity[- ]check(?:ing)?|cross[- ]check(?:ing)?)\b(?![- ]marks?\b)", _I),
-    re.compile(_START + r"(?:verif(?:y|ying|ication)|(?:quick\s+)?check(?:ing)?(?:\s+of\s+the\s+\w+)?)\s*:", _IM),
-    # an imperative at the start of a sentence or list item: "Step 2: check the solution ..."
-    re.compile(_START + _CHECK_VERB + r"\s+(?:(?:the|my|our|each|both|all|that|this)\s+)?" + _OBJECT + r"\b", _IM),
+    re.compile(r"\b(?:sanity[- ]check(?:ing)?|cross[- ]check(?:ing)?)\b", _I),
+    re.compile(
+        _START + r"(?:verif(?:y|ying|ication)|(?:quick\s+)?(?:re-?|double[- ])?check(?:ing)?(?:\s+(?:of|with)\s+(?:the\s+|a\s+)?\w+)?)\s*:",
+        _IM,
+    ),
+    # an imperative or gerund opening a sentence or list item: "Step 2: check the solution ..."
+    re.compile(
+        _START + r"(?:double[- ]?check|re-?check|check|verify|confirm|validate)(?:ing)?\s+(?:(?:the|my|our|each|both|all|that|this)\s+)?"
+        + _OBJECT + r"\b",
+        _IM,
+    ),
+    re.compile(
+        r"\bdoes\s+(?:this|that|it)\s+(?:answer\s+|result\s+)?make\s+sense\b|\blet\s+(?:me|us)\s+see\s+(?:if|whether)\b"
+        r"|\bcheck(?:ed)?\s+against\b|\b(?:that's|that\s+is|which\s+is|it's|it\s+is)\s+consistent\b|\bsame\s+as\s+(?:before|the\s+\w+\s+gave)"
+        r"|\b(?:run|trace|walk)\s+through\s+(?:the|this|it)\b[^.\n]{0,40}?\bby\s+hand\b|\btrac(?:e|ing)\s+(?:the|this)\s+(?:code|function|loop|program)\b",
+        _I,
+    ),
     re.compile(r"\b(?:substitut\w*|plug\w*|put\w*)\b[^.\n]{0,50}?\bback\b", _I),
     re.compile(r"\b(?:substitut\w*|plug\w*)\b[^.\n]{0,50}?\binto\s+the\s+original\b", _I),
     re.compile(
@@ -73,7 +86,7 @@ _VERIFICATION = [
 _BACKTRACKING = [
     # "wait," opening a sentence; "wait for the bus", "wait times" are not backtracking
     re.compile(
-        _START + r"(?:(?:hmm+|oh|oops|ah)[,.]?\s+)?(?:wait|hold\s+on)\b(?!\s+(?:for|until|till|times?|in|on|at|to|and\s+see)\b)",
+        _START + r"(?:(?:hmm+|oh|oops|ah|no)[,.]?\s+)?(?:wait|hold\s+on)\b(?!\s+(?:for|until|till|times?|staff|list|in|on|at|to|and\s+see)\b)",
         _IM,
     ),
     re.compile(r"\b(?:I|we)\s+(?:made|have\s+made|'ve\s+made|make)\s+(?:a|an)\s+(?:\w+\s+)?(?:mistake|error)\b", _I),
@@ -91,14 +104,24 @@ _BACKTRACKING = [
     ),
     re.compile(r"\b(?:that|this|it)\s+(?:didn't|did\s+not|doesn't|does\s+not)\s+work\b", _I),
     re.compile(
-        r"\blet(?:'s|\s+me|\s+us)\s+(?:try\s+(?:again|a\s+different|another|something\s+else)|start\s+over|redo|rethink|reconsider|go\s+back)\b"
+        r"\blet(?:'s|\s+me|\s+us)\s+(?:try\s+(?:again|a\s+different|another|something\s+else)|start\s+over|redo|rethink|reconsider|go\s+back|recompute|recount)\b"
         r"|\b(?:I'll|I\s+will|I\s+need\s+to|we\s+need\s+to)\s+(?:redo|rethink|reconsider|start\s+over|go\s+back)\b",
         _I,
     ),
     re.compile(r"\b(?:go(?:ing)?|went|step(?:ping)?)\s+back\s+to\s+(?:the\s+|my\s+|our\s+)?(?:step|start|beginning|first|original|assumption|drawing|equation)", _I),
     re.compile(r"\b(?:abandon|discard|drop)\s+(?:this|that|the)\s+(?:approach|idea|path|method|attempt)\b", _I),
     re.compile(r"(?:^|(?<=[.!?]\s))\s*(?:actually|no|hmm+),?\s+(?:no\b|that's|this\s+is|I\s+was|it's\s+not|it\s+isn't)", _IM),
-    re.compile(r"\bredo(?:ing)?\s+(?:it|this|that|the\s+\w+)\b|\bmy\s+\w+\s+(?:was|is)\s+(?:wrong|incorrect|off)\b", _I),
+    re.compile(r"\bredo(?:ing)?\s+(?:it|this|that|the\s+\w+)\b|\bredo\s*:", _I),
+    re.compile(r"\bmy\s+(?:[\w']+\s+){0,6}(?:must\s+be|was|is)\s+(?:wrong|incorrect|flawed|mistaken|off)\b", _I),
+    re.compile(
+        r"\b(?:previous|earlier|last)\s+(?:step|answer|result|line|attempt|calculation)\s+(?:is|was)\s+(?:flawed|wrong|incorrect)\b"
+        r"|\b(?:this|that|it)\s+(?:doesn't|does\s+not)\s+(?:seem|look)\s+right\b"
+        r"|\bI\s+don't\s+think\s+(?:that's|this\s+is|it's|that\s+is)\s+(?:right|correct)\b"
+        r"|\bstart(?:ing)?\s+(?:again|over)\b|\b(?:let's|let\s+me|I'll|we'll)\s+switch\s+to\b"
+        r"|=\s*-?\d+\s+(?:doesn't|does\s+not)\s+work\b|\b(?:that|this|it)\s+(?:won't|will\s+not)\s+work\b",
+        _I,
+    ),
+    re.compile(_START + r"correction\s*:", _IM),
 ]
 
 _SUBGOAL = [
@@ -108,6 +131,16 @@ _SUBGOAL = [
         _IM,
     ),
     re.compile(r"(?:^|\n)\s*(?:\*\*|#+\s*)?step\s+\d+\s*[:.)]", _IM),
+    re.compile(_START + r"(?:plan|goal|strategy|outline)\s*:|\blet\s+me\s+outline\b", _IM),
+    re.compile(
+        r"\breduces\s+to\s+(?:two|three|four|\d+)\s+(?:smaller\s+|simpler\s+)?(?:questions|problems|parts|steps|cases)\b"
+        r"|\b(?:in|into)\s+(?:two|three|four|\d+)\s+(?:steps|parts|stages|subproblems)\b"
+        r"|\b(?:let\s+me|let's|I'll|we'll|I\s+will|we\s+will|we\s+must|we\s+need\s+to|I\s+need\s+to)\s+first\b"
+        r"|\b(?:we|I)\s+(?:need|must|have\s+to)\b[^.\n]{0,60}?\bfirst\b"
+        r"|\bthe\s+first\s+thing\s+(?:to\s+do|we\s+need|I\s+need)\b|\b(?:my|our)\s+(?:strategy|idea)\s+is\s+to\b"
+        r"|\b(?:break|split|divide)\s+(?:this|it|the\s+problem)\s+into\s+(?:cases|parts|steps|subproblems)\b",
+        _I,
+    ),
     re.compile(
         r"\bto\s+(?:solve|find|answer|compute|determine|do|get)\s+(?:this|that|it|the\s+\w+)(?:\s+\w+)?,?\s+"
         r"(?:we|I)\s+(?:will\s+)?(?:need|must|have|will|should|first|start)\b",
@@ -119,20 +152,30 @@ _SUBGOAL = [
         _I,
     ),
     re.compile(r"\bfirst\s+(?:find|compute|calculate|determine|solve|get|work\s+out)\b[^.\n]{0,60}?\bthen\b", _I),
-    re.compile(r"\b(?:my|our|the)\s+plan\s*(?:is\b|:)|\b(?:outline|plan)\s+(?:the|a|my|our)\s+(?:solution|approach)\b", _I),
-    re.compile(r"\bsub-?(?:goal|problem|task)s?\b(?!\s+of\s+the\s+company)", _I),
+    re.compile(r"\b(?:my|our)\s+plan\s*(?:is\b|:)|\b(?:outline|plan)\s+(?:the|a|my|our)\s+(?:solution|approach)\b", _I),
+    re.compile(r"\bsub-?(?:goal|problem|task|step)s?\b(?!\s+of\s+the\s+company)", _I),
     re.compile(r"\bthe\s+(?:first|next|last|final|remaining)\s+step\s+is\s+to\b", _I),
     re.compile(r"\bonce\s+(?:we|I)\s+(?:have|know|find|get)\b[^.\n]{0,80}?\b(?:we|I)\s+can\b", _I),
     re.compile(r"\b(?:I'll|I\s+will|we'll|let's|let\s+me)\s+start\s+by\b[^.\n]{0,80}?\bthen\b", _I),
     re.compile(r"\b(?:approach|solve)\s+this\s+in\s+(?:stages|steps|parts)\b", _I),
 ]
 
+# a numbered list of actions ("1. Parse the input  2. Sort it"), not of facts ("1. Paris is ...")
+_PLAN_ITEM = re.compile(
+    r"^\s*\d+[.)]\s+(?:parse|sort|find|compute|calculate|determine|solve|set|write|return|check|count|build|read|add|"
+    r"subtract|multiply|divide|simplify|substitute|use|apply|identify|convert|let|define|create|initiali[sz]e|loop|iterate|show|prove)\b",
+    _IM,
+)
+
 # enumeration: two or more distinct case markers
 _CASE = re.compile(
-    r"\bcase\s+(?:\d+|[a-h]\b|\([a-h]\)|i{1,3}\b|iv\b|v\b)"
+    r"\b(?:sub-?)?case\s+\(?(?:\d+|[a-h]|i{1,3}|iv|vi?)\)?(?=[\s:.,)])"
+    r"|\b(?:option|choice)\s+\(?[a-e]\)?\s*:"
     r"|\bif\s+[a-z]\s*=\s*-?\d+"
     r"|\bfor\s+[a-z]\s*=\s*-?\d+\b"
-    r"|(?:^|[,;.]\s*)[a-z]\s*=\s*-?\d+\s*:"
+    r"|\b[a-z]\s*=\s*-?\d+\s*(?::|gives\b|yields\b)"
+    r"|\bif\s+\w+(?:\s+\w+)?\s+is\s+(?:the\s+)?\w+"
+    r"|\bwhen\s+(?:it|the\s+\w+)\s+(?:is|has)\s+\w+"
     r"|\bsuppose\s+(?:the\s+)?\w+\s+is\s+\w+\s*:",
     _IM,
 )
@@ -142,13 +185,26 @@ _ENUMERATE = re.compile(
     r"|\b(?:list(?:ing)?|enumerat\w*)\s+(?:out\s+)?(?:all|each|every|the)\s+(?:the\s+)?(?:possible\s+)?"
     r"(?:possibilit\w+|cases?|options?|values?|candidates?|combinations?|pairs?|outcomes?|arrangements?)"
     r"|\b(?:trying|checking|testing)\s+each\s+candidate|\bgo(?:ing)?\s+through\s+(?:each|every|them\s+all)\b"
-    r"|\bfor\s+[a-z]\s*=\s*-?\d+\s*,\s*-?\d+\s*,",
+    r"|\b(?:for|try|trying|take|taking|with|check|checking|test|testing)\s+[a-z]\s*=\s*-?\d+\s*,\s*-?\d+"
+    r"|\bfor\s+each\s*:|\bvalue\s+by\s+value\b|\bone\s+by\s+one\b|\bpossib(?:le|ilities)\b[^.:\n]{0,30}:"
+    r"|\benumerat(?:e|ing|ed)\s+(?:the|all|each|every)\b",
     _I,
 )
 
 
 def _any(patterns: list[re.Pattern[str]], text: str) -> bool:
     return any(p.search(text) for p in patterns)
+
+
+def _plans(text: str) -> bool:
+    if _any(_SUBGOAL, text):
+        return True
+    items = 0
+    for _ in _PLAN_ITEM.finditer(text):
+        items += 1
+        if items >= 2:
+            return True
+    return False
 
 
 def _enumerates(text: str) -> bool:
@@ -182,7 +238,7 @@ def classify(response: str) -> Behaviours:
     return Behaviours(
         verification=_any(_VERIFICATION, response),
         backtracking=_any(_BACKTRACKING, response),
-        subgoal_setting=_any(_SUBGOAL, response),
+        subgoal_setting=_plans(response),
         enumeration=_enumerates(response),
     )
 
