@@ -118,7 +118,7 @@ def create_app(rewards: Any = "correct", *, timeout: float = 2.0, workers: int =
             n_samples=settings.n_samples,
             held_samples=reward.samples.waiting if reward.samples else 0,
             open_groups=reward.samples.open_groups if reward.samples else 0,
-            group_timeouts=reward.samples.hub.counts["timeouts"] if reward.samples else 0,
+            group_timeouts=reward.samples.hub.stats()["timeouts"] if reward.samples else 0,
         )
 
     @app.post("/verify", response_model=VerdictsResponse, responses=_ERRORS, summary="Check math answers against gold answers")
