@@ -189,3 +189,22 @@ def test_a_group_that_cannot_fill_times_out_with_one_line(tokenizer_dir: Path, c
     assert again.status_code == 422 and again.json()["detail"] == detail and again_waited < 0.9
     assert state["group_timeouts"] == 1 and state["held_samples"] == 0 and state["open_groups"] == 0
     assert [r.getMessage() for r in caplog.records if r.name == "rlvr.serve"] == [detail]  # one line per group
+
+
+def test_laser_ds_first_step_waits_for_the_whole_step_and_says_so_when_it_cannot(tokenizer_dir: Path) -> None:
+    # LASER-D sets its first targets from the first step's own rollouts, so that step is scored as
+    # one batch: with --prompts-per-step above what comes, the held groups fail with their own message.
+    groups = step_groups(12, 1)
+    app = create_app("laser_d", n_samples=N, prompts_per_step=3, tokenizer=str(tokenizer_dir), group_timeout=1.0)
+
+    async def run() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://rlvr", timeout=60) as client:
+            return list(await asyncio.gather(*(
+                client.post("/reward", json={"query": [q], "prompts": [p], "labels": [lab]}) for q, p, lab in zip(*flat(groups))
+            )))
+
+    replies = asyncio.run(run())
+    assert [r.status_code for r in replies] == [422] * N
+    detail = replies[0].json()["detail"]
+    assert detail.startswith("step timeout: reward 'laser_d' scores the first training step as one batch")
+    assert f"its {3 * N} samples" in detail and "--prompts-per-step" in detail and '"monitor_first": false' in detail
