@@ -69,6 +69,7 @@ def _literal_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[tupl
         ("demo",): ["demo"],
         ("serve",): ["serve", "--rewards", MARK],
         ("execute",): ["execute", marked],
+        ("analyze",): ["analyze", marked],
     }
 
 
