@@ -181,7 +181,8 @@ def test_micro_batches_accumulate_to_the_whole_batch_step(tiny_model_dir: Path, 
     from safetensors.torch import load_file
 
     common = (*LENGTH_REWARD, "budget.steps=1", "eval.problems=0")
-    whole = train_trl(tiny_recipe(tiny_model_dir, tmp_path / "whole", *common), show_progress=False)
+    whole = train_trl(tiny_recipe(tiny_model_dir, tmp_path / "whole", *common, "algorithm.micro_batch=null"),
+                      show_progress=False)
     micro = train_trl(tiny_recipe(tiny_model_dir, tmp_path / "micro", *common, "algorithm.micro_batch=2"),
                       show_progress=False)
     assert whole.steps == micro.steps == 1

@@ -18,6 +18,7 @@ from rich.console import Console
 from rlvr.engines.tools import DEFAULT_MAX_CALLS, trl_tools
 from rlvr.engines.trl import STATE_FILE, RlvrReward
 from rlvr.models import LoadedModel, latest_checkpoint, load
+from rlvr.train.allocator import return_freed_memory
 from rlvr.train.callbacks import CurriculumCallback, HeldoutCallback, MetricsLog, RunCallback
 from rlvr.train.config import ConfigError, TrainConfig, dump_yaml, load_config
 from rlvr.train.data import make_curriculum, monitor_rows, train_dataset
@@ -166,6 +167,8 @@ def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | N
     (output / CONFIG_FILE).write_text(dump_yaml(config), encoding="utf-8")
     set_threads(config)
     on_gpu = torch.cuda.is_available()
+    if not on_gpu:
+        return_freed_memory()  # else freed activations stay resident: ~0.4 GB more each step (rlvr.train.allocator)
 
     dtype = "float32" if config.algorithm.dtype == "auto" else config.algorithm.dtype
     loaded = loaded or load(config.model, dtype=dtype)
