@@ -68,6 +68,30 @@ def _speed() -> list[str]:
     return lines + [""]
 
 
+def _step_cost() -> list[str]:
+    """CPU time of `analyze` on one GRPO-sized step: 64 responses of about 2,000 characters, no gold."""
+    import random
+
+    from rlvr.analysis.report import analyze
+    from rlvr.analysis.samples import Row
+
+    rng = random.Random(0)
+    texts = [s.text for s in load_snippets()]
+    rows = []
+    for i in range(64):
+        body = " ".join(rng.choice(texts) for _ in range(20))[:2000]
+        rows.append(Row(response=body + " The answer is \\boxed{4}.", prompt=f"p{i // 8}", correct=bool(i % 2),
+                        reward=float(i % 2), length=500, step=0, truncated=False, logprobs=tuple([-0.7] * 500)))
+    analyze(rows)  # warm-up
+    start = time.process_time()
+    rounds = 5
+    for _ in range(rounds):
+        analyze(rows)
+    per_step = (time.process_time() - start) / rounds
+    return [f"- `analyze` on one step of 64 responses x ~2,000 characters (with prompts, rewards and 500 log-probs each, "
+            f"no gold so no strict verification): {per_step * 1000:.0f} ms CPU per step, {per_step / 64 * 1000:.2f} ms per response", ""]
+
+
 def _judge(url: str, model: str, timeout: float) -> list[str]:
     from rlvr.analysis.judge import BehaviourJudge
 
@@ -111,6 +135,7 @@ def main() -> None:
         "### For reference only: dev split (the rules were tuned on it, so these numbers are optimistic)", "",
         *_table("dev", rules, "rules"),
         *_speed(),
+        *_step_cost(),
     ]
     if args.judge_url:
         lines += ["## LLM judge", "", *_judge(args.judge_url, args.judge_model, args.judge_timeout)]

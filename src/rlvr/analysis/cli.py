@@ -104,7 +104,7 @@ def analyze(
             report = run_analysis(rows, max_length=max_length, timeout=timeout, progress=advance)
         if judge_url is not None:
             report["judge"] = _judge(rows, judge_url, judge_model, judge_timeout)
-    except AnalysisError as error:
+    except (AnalysisError, ValueError) as error:  # ValueError: rlvr.verify's errors on a bad gold answer
         if target is not None:
             target.discard()
         fail(str(error))
