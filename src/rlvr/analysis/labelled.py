@@ -26,6 +26,8 @@ SPLITS = ("dev", "heldout")
 
 @dataclass(frozen=True)
 class Snippet:
+    """One labelled snippet: `labels` holds the behaviours it shows (empty for look-alikes)."""
+
     id: str
     split: str
     text: str
@@ -44,6 +46,8 @@ def load_snippets(split: str | None = None) -> list[Snippet]:
 
 @dataclass(frozen=True)
 class Score:
+    """Precision and recall of one behaviour, with the counts behind them."""
+
     precision: float
     recall: float
     support: int  # snippets labelled with the behaviour

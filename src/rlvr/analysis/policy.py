@@ -58,4 +58,4 @@ def length_histogram(lengths: Sequence[int], bins: int = 10) -> list[tuple[int, 
     counts = [0] * bins
     for n in lengths:
         counts[min((n - low) // width, bins - 1)] += 1
-    return [(low + i * width, low + (i + 1) * width, c) for i, c in enumerate(counts) if c or i < (high - low) // width + 1]
+    return [(low + i * width, low + (i + 1) * width, c) for i, c in enumerate(counts)]
