@@ -42,7 +42,7 @@ _OBJECT = (
     r"(?:answers?|results?|solutions?|work|calculations?|computations?|arithmetic|math|sums?|totals?|products?|"
     r"values?|steps?|equations?|reasoning|logic|code|outputs?|function|claims?|conditions?|constraints?|"
     r"derivation|factori[sz]ation|roots?|units|indices|bounds?|(?:base|boundary|edge)\s+cases?|formula|identity|inequality|count|"
-    r"examples?|tests?|edge\s+cases?|consistency|division|multiplication|addition|subtraction)"
+    r"examples?|tests?|consistency|division|multiplication|addition|subtraction|invariants?|endpoints?|property|cases?)"
 )
 _CHECK_VERB = r"(?:double[- ]?check|re-?check|check|verify|confirm|validate|test|make\s+sure|recompute|recalculate|recount)"
 
@@ -55,7 +55,19 @@ _VERIFICATION = [
         r"|\s+" + _OBJECT + r"\b)",
         _I,
     ),
-    re.compile(r"\b(?:sanity[- ]check(?:ing)?|cross[- ]check(?:ing)?)\b", _I),
+    re.compile(r"\b(?:sanity[- ]check(?:ing)?|cross[- ]check(?:ing)?|back[- ]substituting)\b", _I),
+    # a gerund opening a sentence: "Confirming with small cases: ...", "Validating the solution: ..."
+    re.compile(
+        _START + r"(?:confirming|validating|verifying|checking|testing|double[- ]checking|re-?checking)\b(?!\s+(?:all|each|every)\b)[^.\n:]{0,40}:"
+        r"|" + _START + r"(?:confirming|validating|verifying)\s+(?:with|by|that|the|this|our|my)\b",
+        _IM,
+    ),
+    re.compile(
+        r"\b(?:I|we)\s+(?:double[- ]?checked|re-?checked|checked|verified|confirmed)\b(?!\s+(?:in|out)\b)"
+        r"|\bis\s+(?:this|that|it)\s+really\b|\blet(?:'s|\s+me|\s+us)\s+see\s+(?:if|whether)\b"
+        r"|\bgo(?:ing)?\s+(?:back\s+)?over\s+(?:my|the|our)\s+(?:work|arithmetic|steps|calculations?|solution)\b",
+        _I,
+    ),
     re.compile(
         _START + r"(?:verif(?:y|ying|ication)|(?:quick\s+)?(?:re-?|double[- ])?check(?:ing)?(?:\s+(?:of|with)\s+(?:the\s+|a\s+)?\w+)?)\s*:",
         _IM,
@@ -121,7 +133,14 @@ _BACKTRACKING = [
         r"|=\s*-?\d+\s+(?:doesn't|does\s+not)\s+work\b|\b(?:that|this|it)\s+(?:won't|will\s+not)\s+work\b",
         _I,
     ),
-    re.compile(_START + r"correction\s*:", _IM),
+    re.compile(_START + r"correction\s*:|" + _START + r"(?:rewriting|fixing|redoing|correcting)\b", _IM),
+    re.compile(
+        r"\bsomething\s+(?:went|is|must\s+be)\s+wrong\b|\bthat\s+(?:can't|cannot)\s+be\b"
+        r"|\blet(?:'s|\s+me|\s+us)\s+instead\b|\binstead,?\s+(?:let(?:'s|\s+me|\s+us)|I'll|we'll)\b"
+        r"|\b(?:I|we)\s+(?:was|were)\s+wrong\b|\b(?:let\s+me|let's|I'll|I\s+will|we'll)\s+(?:abandon|drop|discard|scrap)\b"
+        r"|\bI\s+(?:swapped|mixed\s+up|confused|dropped|lost)\b|\blet\s+me\s+fix\b",
+        _I,
+    ),
 ]
 
 _SUBGOAL = [
@@ -131,7 +150,18 @@ _SUBGOAL = [
         _IM,
     ),
     re.compile(r"(?:^|\n)\s*(?:\*\*|#+\s*)?step\s+\d+\s*[:.)]", _IM),
-    re.compile(_START + r"(?:plan|goal|strategy|outline)\s*:|\blet\s+me\s+outline\b", _IM),
+    re.compile(_START + r"(?:plan|goal|strategy|outline|(?:our|my)\s+approach)\s*:|\blet\s+me\s+outline\b|\bnew\s+plan\b", _IM),
+    re.compile(r"(?:^|\n|[.:]\s+)\s*(?:\*\*|#+\s*)?step\s+(?:one|two|three)\s*[:.)]", _IM),
+    re.compile(
+        r"\bfirst,?\s+(?:I'll|we'll|I\s+will|we\s+will|let's|let\s+me|I|we|find|compute|calculate|determine|solve|get|handle|define|"
+        r"convert|set|write|count|sort|parse|build|read|simplify|factor)\b[^.\n]{0,80}?\bthen\b"
+        r"|\b(?:I'll|we'll|let's|let\s+me|I\s+will|we\s+will)\s+\w+(?:\s+\w+){0,4}\s+first\b"
+        r"|\bbefore\s+anything\s+else\b|\bbefore\s+(?:we|I)\s+can\s+(?:get|find|compute|solve|determine|use|apply|calculate)\b|\bneed\s+(?:two|three|\d+)\s+things\b"
+        r"|\bhas\s+(?:two|three|four|\d+)\s+(?:parts|steps|stages)\b|\b(?:main|key)\s+steps\s+are\b"
+        r"|\bto\s+(?:know|get|find|compute|determine|solve|answer)\b[^,.\n]{0,40},?\s+(?:we|I)\s+(?:need|must|have\s+to|first)\b"
+        r"|\b(?:decompose|break\s+down)\s+the\s+(?:task|problem)\b",
+        _I,
+    ),
     re.compile(
         r"\breduces\s+to\s+(?:two|three|four|\d+)\s+(?:smaller\s+|simpler\s+)?(?:questions|problems|parts|steps|cases)\b"
         r"|\b(?:in|into)\s+(?:two|three|four|\d+)\s+(?:steps|parts|stages|subproblems)\b"
@@ -169,19 +199,20 @@ _PLAN_ITEM = re.compile(
 
 # enumeration: two or more distinct case markers
 _CASE = re.compile(
-    r"\b(?:sub-?)?case\s+\(?(?:\d+|[a-h]|i{1,3}|iv|vi?)\)?(?=[\s:.,)])"
+    r"\b(?:sub-?)?case\s+\(?(?:\d+|[a-h]|i{1,3}|iv|vi?)\)?(?=[\s:.,)])|\bcase\s+[a-z]\s*=\s*-?\d+"
     r"|\b(?:option|choice)\s+\(?[a-e]\)?\s*:"
     r"|\bif\s+[a-z]\s*=\s*-?\d+"
     r"|\bfor\s+[a-z]\s*=\s*-?\d+\b"
     r"|\b[a-z]\s*=\s*-?\d+\s*(?::|gives\b|yields\b)"
-    r"|\bif\s+\w+(?:\s+\w+)?\s+is\s+(?:the\s+)?\w+"
-    r"|\bwhen\s+(?:it|the\s+\w+)\s+(?:is|has)\s+\w+"
+    r"|\bif\s+\w+(?:\s+\w+)?\s+(?:is|has|equals)\s+(?:the\s+|length\s+)?\w+"
+    r"|\bwhen\s+(?:it|[a-z]|the\s+\w+)\s+(?:is|has|=)\s+\w+"
     r"|\bsuppose\s+(?:the\s+)?\w+\s+is\s+\w+\s*:",
     _IM,
 )
 _ENUMERATE = re.compile(
-    r"\b(?:try(?:ing)?|test(?:ing)?|check(?:ing)?|go(?:ing)?\s+through|consider(?:ing)?)\s+(?:each|every|all)\s+(?:the\s+)?(?:possible\s+)?"
-    r"(?:possibilit\w+|cases?|options?|values?|candidates?\b|combinations?|choices?|residues?|divisors?|pairs?|arrangements?)"
+    r"\b(?:try(?:ing)?|test(?:ing)?|check(?:ing)?|go(?:ing)?\s+through|consider(?:ing)?)\s+(?:each|every|all)\s+(?:the\s+)?(?:\w+\s+)?(?:possible\s+)?"
+    r"(?:possibilit\w+|cases?|options?|values?|candidates?\b|combinations?|choices?|residues?|divisors?|pairs?|arrangements?|orders?|orderings?)"
+    r"|\bgo(?:ing)?\s+through\s+the\s+\w+\s*:|\bthe\s+candidates\s+are\b|\bfor\s+each\s+of\s+the\b"
     r"|\b(?:list(?:ing)?|enumerat\w*)\s+(?:out\s+)?(?:all|each|every|the)\s+(?:the\s+)?(?:possible\s+)?"
     r"(?:possibilit\w+|cases?|options?|values?|candidates?|combinations?|pairs?|outcomes?|arrangements?)"
     r"|\b(?:trying|checking|testing)\s+each\s+candidate|\bgo(?:ing)?\s+through\s+(?:each|every|them\s+all)\b"
