@@ -83,8 +83,8 @@ def test_held_out_precision_stays_high() -> None:
     # a regression guard: the rules are conservative (high precision, modest recall; RESULTS.md)
     scores = score(load_snippets("heldout"), lambda t: classify(t).to_dict())
     for name, s in scores.items():
-        assert s.precision >= 0.8, (name, s)
-        assert s.recall >= 0.25, (name, s)
+        assert s.precision >= 0.75, (name, s)
+        assert s.recall >= 0.3, (name, s)
 
 
 def test_cohen_kappa_hand_computed() -> None:
