@@ -57,6 +57,20 @@ def test_alarms_are_warned(tmp_path: Path) -> None:
     assert {a["name"] for a in json.loads((tmp_path / "o.json").read_text())["alarms"]} == {"hacking", "reward_divergence"}
 
 
+def test_options_reach_the_metrics(tmp_path: Path) -> None:
+    source = _write(tmp_path / "s.jsonl", ROWS)
+    out = tmp_path / "o.json"
+    result = runner.invoke(app, ["analyze", str(source), "--json", str(out), "--n-star", "1", "--alarm-hacking", "0.5",
+                                 "--alarm-divergence", "1.0"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    # p1: selected distinct 2, correct 1 -> min(1/1, 1) * 1/2 = 0.5; p2: 0 -> mean 0.25
+    assert data["balance"] == pytest.approx(0.25)
+    assert data["alarms"] == []  # 3 samples < min_samples anyway; and the thresholds are raised
+    result = runner.invoke(app, ["analyze", str(source), "--alarm-hacking", "2"])
+    assert result.exit_code == 2 and "alarm threshold hacking_share must be between 0 and 1" in result.output
+
+
 def test_run_folder_reads_its_samples(tmp_path: Path) -> None:
     run = tmp_path / "run"
     (run / "samples").mkdir(parents=True)

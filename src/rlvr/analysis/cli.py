@@ -88,8 +88,15 @@ def analyze(
     judge_url: str | None = typer.Option(None, "--judge-url", help="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8000/v1) to label behaviours with an LLM as well."),
     judge_model: str = typer.Option("default", "--judge-model", help="Model name sent to the judge endpoint."),
     judge_timeout: float = typer.Option(30.0, "--judge-timeout", min=0.1, help="Seconds per judge call."),
+    threshold: float = typer.Option(0.5, "--reward-threshold", help="B-STaR: samples with reward >= this are selected."),
+    top_s: int = typer.Option(1, "--top-s", min=1, help="B-STaR Reward@K-S: how many top-reward samples per prompt."),
+    n_star: int = typer.Option(4, "--n-star", min=1, help="B-STaR balance score: the n* of min(n'/n*, 1)."),
+    alarm_hacking: float = typer.Option(0.05, "--alarm-hacking", help="Alarm when the share screened as hacking exceeds this."),
+    alarm_divergence: float = typer.Option(0.2, "--alarm-divergence", help="Alarm when mean |reward - strict score| exceeds this."),
+    alarm_format_drop: float = typer.Option(0.3, "--alarm-format-drop", help="Alarm when the format rate drops by more than this."),
 ) -> None:
     """Reflection words, the four cognitive behaviours, B-STaR exploration/exploitation, length, clip ratio, entropy and reward-hacking alarms of sampled responses."""
+    from rlvr.analysis.alarms import AlarmConfig
     from rlvr.analysis.errors import AnalysisError
     from rlvr.analysis.report import analyze as run_analysis
     from rlvr.analysis.samples import read_samples
@@ -99,9 +106,11 @@ def analyze(
     except OutputError as error:
         fail(str(error))
     try:
+        alarms = AlarmConfig(hacking_share=alarm_hacking, divergence=alarm_divergence, format_drop=alarm_format_drop)
         rows = read_samples(path)
         with progress("analyzing", len(rows)) as advance:
-            report = run_analysis(rows, max_length=max_length, timeout=timeout, progress=advance)
+            report = run_analysis(rows, max_length=max_length, timeout=timeout, alarms=alarms, progress=advance,
+                                  bstar={"threshold": threshold, "top_s": top_s, "n_star": n_star})
         if judge_url is not None:
             report["judge"] = _judge(rows, judge_url, judge_model, judge_timeout)
     except (AnalysisError, ValueError) as error:  # ValueError: rlvr.verify's errors on a bad gold answer
