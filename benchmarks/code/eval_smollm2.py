@@ -5,7 +5,7 @@ Runs the same commands a user would, records what each printed into eval_smollm2
 writes the "SmolLM2 on code tasks" section of RESULTS.md (between its markers; the other
 sections of that page belong to run.py). The training curve is copied to train_code_output.png.
 
-    python benchmarks/code/eval_smollm2.py [--n 10] [--humaneval-n 2] [--skip-train]
+    python benchmarks/code/eval_smollm2.py [--n 10] [--humaneval-n 1] [--only train]
     python benchmarks/code/eval_smollm2.py --reuse   # rewrite the section from eval_smollm2.json
 
 CPU note: a shared 2-core machine; wall times are reported with the CPU seconds of the child
@@ -51,9 +51,12 @@ def timed(command: list[str]) -> dict[str, Any]:
             "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)}
 
 
-def evaluate(tasks: str, levels: str, n: int, max_tokens: int, out: Path) -> dict[str, Any]:
-    run = timed(RLVR + ["eval", "default", "--tasks", tasks, "--difficulty", levels, "--n", str(n),
-                        "--max-tokens", str(max_tokens), "--json", str(out)])
+def evaluate(tasks: str, levels: str, n: int, max_tokens: int, out: Path, stored: Path | None = None) -> dict[str, Any]:
+    if stored is None:
+        run = timed(RLVR + ["eval", "default", "--tasks", tasks, "--difficulty", levels, "--n", str(n),
+                            "--max-tokens", str(max_tokens), "--json", str(out)])
+    else:  # the same command run earlier (its wall and CPU time were not recorded)
+        run, out = {"wall_s": float("nan"), "cpu_s": float("nan")}, stored
     data = json.loads(out.read_text(encoding="utf-8"))
     reasons = Counter(record["reason"] for record in data["records"])
     run["command"] = f"rlvr eval default --tasks {tasks} --difficulty {levels} --n {n} --max-tokens {max_tokens}"
@@ -69,6 +72,12 @@ def train(output: Path) -> dict[str, Any]:
         shutil.copyfile(output / "report.png", CURVE)
     run["command"] = f"rlvr train {RECIPE.relative_to(ROOT)}"
     return {**run, "summary": summary}
+
+
+def _cost(run: dict[str, Any]) -> str:
+    if run["wall_s"] != run["wall_s"]:  # NaN: taken from an earlier run of the same command
+        return "Wall and CPU time not recorded (the same command run by hand before this script took the step)."
+    return f"Wall {run['wall_s'] / 60:.1f} min, CPU of the child processes {run['cpu_s'] / 60:.1f} min."
 
 
 def _pass1(group: dict[str, Any]) -> float:
@@ -93,7 +102,7 @@ def section(data: dict[str, Any]) -> str:
         lines += [f"| all | {overall['problems']} | {_pass1(overall):.3f} | {overall['format_rate']:.3f} | "
                   f"{overall['mean_tokens']:.0f} | {overall['truncated_rate']:.2f} |", "",
                   f"Verdict reasons: {', '.join(f'{k} {v}' for k, v in out['reasons'].items())}. "
-                  f"Wall {out['wall_s'] / 60:.1f} min, CPU {out['cpu_s'] / 60:.1f} min.", ""]
+                  f"{_cost(out)}", ""]
     human = data.get("humaneval")
     if human:
         overall = human["overall"]
@@ -102,7 +111,7 @@ def section(data: dict[str, Any]) -> str:
                   f"reference length), format rate {overall['format_rate']:.3f}, mean {overall['mean_tokens']:.0f} "
                   f"tokens, truncated {overall['truncated_rate']:.2f}. Verdict reasons: "
                   f"{', '.join(f'{k} {v}' for k, v in human['reasons'].items())}. Every program ran in the sandbox. "
-                  f"Wall {human['wall_s'] / 60:.1f} min, CPU {human['cpu_s'] / 60:.1f} min.", ""]
+                  f"{_cost(human)}", ""]
     trained = data.get("train")
     if trained:
         s = trained["summary"]
@@ -135,24 +144,34 @@ def write_section(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=10, help="code_output problems per difficulty")
-    parser.add_argument("--humaneval-n", type=int, default=2, help="HumanEval problems per difficulty (10 levels)")
+    parser.add_argument("--humaneval-n", type=int, default=1, help="HumanEval problems per difficulty (10 levels)")
     parser.add_argument("--max-tokens", type=int, default=320)
-    parser.add_argument("--skip-eval", action="store_true")
-    parser.add_argument("--skip-train", action="store_true")
+    parser.add_argument("--only", choices=("code_output", "humaneval", "train"), action="append",
+                        help="run only these steps (repeatable); the others keep their stored results")
+    parser.add_argument("--code-output-json", type=Path, default=None,
+                        help="take the code_output step from an earlier `rlvr eval --json` of the same command")
     parser.add_argument("--reuse", action="store_true", help="only rewrite the section from eval_smollm2.json")
     args = parser.parse_args()
     data: dict[str, Any] = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
+    steps = args.only or ["code_output", "humaneval", "train"]
     if not args.reuse:
-        data.update(machine=f"{platform.machine()} CPU, {platform.python_implementation()} {platform.python_version()}",
-                    started=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+        data.setdefault("machine", f"{platform.machine()} CPU (2 cores shared with other jobs), "
+                                   f"{platform.python_implementation()} {platform.python_version()}")
+        data.setdefault("started", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
         with tempfile.TemporaryDirectory(prefix="rlvr-code-bench-") as work:
             work_dir = Path(work)
-            if not args.skip_eval:
-                data["code_output"] = evaluate("code_output", "1-3", args.n, args.max_tokens, work_dir / "code_output.json")
+            if "code_output" in steps:
+                data["code_output"] = evaluate("code_output", "1-3", args.n, args.max_tokens, work_dir / "code_output.json",
+                                               stored=args.code_output_json)
+            if "humaneval" in steps:
                 data["humaneval"] = evaluate("humaneval", "1-10", args.humaneval_n, args.max_tokens + 64,
                                              work_dir / "humaneval.json")
-            if not args.skip_train:
+            if "train" in steps:
                 data["train"] = train(work_dir / "run")
+        # Re-read before writing: another run of this script may have stored other steps meanwhile.
+        latest = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
+        latest.update({key: data[key] for key in [*steps, "machine", "started"] if key in data})
+        data = latest
         RESULTS_JSON.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     write_section(section(data))
     print(f"wrote {RESULTS_JSON.name} and the SmolLM2 section of {RESULTS_MD.name}")
