@@ -58,7 +58,9 @@ def main() -> int:
         parser.error(f"{TIME} is needed (Debian: apt-get install time)")
     with tempfile.TemporaryDirectory(prefix="rlvr-memory-") as work:
         row = {"label": args.label, **measure(args.steps, args.set, Path(work) / "run")}
+    print(json.dumps(row), flush=True)  # on record even if writing the results fails
     out = Path(args.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
     results_path = out / "results.json"
     results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.exists() else {}
     results.setdefault("memory", []).append(row)
