@@ -108,3 +108,30 @@ def test_a_bug_is_a_500_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> 
         reply = client.post("/verify", json={"items": [{"response": "\\boxed{1}", "gold": "1"}]})
     assert reply.status_code == 500
     assert reply.json() == {"detail": "internal error (RuntimeError); see the server log"}
+
+
+class _SlowTask:
+    """Stands in for a code task: its own bound (`check_seconds`) is longer than the verifier timeout."""
+
+    check_seconds = 2.0
+
+    def check(self, problem, response: str) -> Verdict:
+        time.sleep(0.8)
+        return ok()
+
+
+def test_a_row_with_a_longer_own_bound_gets_a_longer_deadline() -> None:
+    # A code check may run its program for seconds; the server-wide backstop (timeout + grace)
+    # must not score a slow but legitimate check 0 while a plain row keeps the short deadline.
+    from rlvr.tasks.base import Problem
+
+    problem = Problem(id="p", task="slow", prompt="", answer="", difficulty=1, metadata={})
+    code_row = RowChecker(gold="", problem=problem, timeout=0.1, task=_SlowTask())
+    plain_row = RowChecker(gold="", problem=problem, timeout=0.1, task=type("Plain", (_SlowTask,), {"check_seconds": None})())
+    assert code_row.max_seconds == 2.0 and plain_row.max_seconds == 0.1
+    runner = CheckRunner(workers=2, item_deadline=0.4)
+    try:
+        verdicts = asyncio.run(asyncio.wait_for(runner.verdicts(["a", "b"], [code_row, plain_row]), WAIT))
+        assert [v.reason for v in verdicts] == [Reason.EQUAL_STRING, Reason.TIMEOUT]
+    finally:
+        runner.close()

@@ -50,6 +50,12 @@ class RowChecker:
         """A stable id for the row's prompt (groups and LASER-D monitoring key on it)."""
         return self.problem.id if self.problem is not None else self.gold
 
+    @property
+    def max_seconds(self) -> float:
+        """The longest one check of this row may legitimately run (the task's own bound if longer)."""
+        own = self.task.check_seconds if self.task is not None else None
+        return max(self.timeout, float(own or 0.0))
+
     def check(self, response: str) -> Verdict:
         """The verdict for `response`; never raises on anything the model wrote."""
         if not isinstance(response, str):

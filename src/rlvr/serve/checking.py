@@ -8,7 +8,8 @@ small one gets the next free thread, and busy requests share the threads evenly.
 
 The verifier bounds its own time, and task checkers are bounded by the response length
 limit; as a backstop, a check still running `item_deadline` seconds after it started is
-answered as a timeout. Its thread cannot be killed, so it is counted as stuck until it
+answered as a timeout (plus however much longer than the verifier timeout its row's own
+bound is: a code task runs programs for seconds, `RowChecker.max_seconds`). Its thread cannot be killed, so it is counted as stuck until it
 returns, and the server refuses work once every thread is stuck rather than hang.
 """
 
@@ -164,10 +165,12 @@ class CheckRunner:
     async def verdicts(self, responses: Sequence[str], checkers: Sequence[RowChecker]) -> list[Verdict]:
         """One verdict per response, in order; raises `ItemError` for an item that cannot be checked."""
         calls = [_bind(checker.check, response) for response, checker in zip(responses, checkers, strict=True)]
-        return await self.run(calls)
+        deadlines = [self.item_deadline + max(0.0, checker.max_seconds - checker.timeout) for checker in checkers]
+        return await self.run(calls, deadlines)
 
-    async def run(self, calls: Sequence[Callable[[], Verdict]]) -> list[Verdict]:
-        """Run blocking verdict-returning calls in the pool, each bounded by `item_deadline`."""
+    async def run(self, calls: Sequence[Callable[[], Verdict]], deadlines: Sequence[float] | None = None) -> list[Verdict]:
+        """Run blocking verdict-returning calls in the pool, each bounded by its deadline (default `item_deadline`)."""
+        limits = list(deadlines) if deadlines is not None else [self.item_deadline] * len(calls)
         if self.stuck >= self.workers:
             raise Saturated(
                 f"all {self.workers} check threads are stuck on checks that ignored their time bound; restart the server"
@@ -203,7 +206,7 @@ class CheckRunner:
         try:
             while pending:
                 # Wakes when all are done, or to look for overruns; not per completion, which costs O(n^2) on big batches.
-                done, pending = await asyncio.wait(pending, timeout=self._wait_for(started, pending, index_of))
+                done, pending = await asyncio.wait(pending, timeout=self._wait_for(started, pending, index_of, limits))
                 for future in done:
                     index = index_of[future]
                     error = future.exception()
@@ -212,7 +215,7 @@ class CheckRunner:
                     if error is not None:
                         raise error
                     results[index] = future.result()
-                pending = self._expire(pending, index_of, started, states, results)
+                pending = self._expire(pending, index_of, started, states, results, limits)
         finally:
             # A failed or abandoned request must not leave its checks queued for others to wait behind.
             self._pool.cancel(batch)
@@ -223,20 +226,21 @@ class CheckRunner:
                     future.exception()  # read, so asyncio does not log "exception never retrieved"
         return [verdict for verdict in results if verdict is not None]
 
-    def _wait_for(self, started: list[float | None], pending: set[asyncio.Future], index_of: dict[asyncio.Future, int]) -> float:
+    def _wait_for(self, started: list[float | None], pending: set[asyncio.Future], index_of: dict[asyncio.Future, int],
+                  limits: list[float]) -> float:
         now = time.monotonic()
-        expiries = [started[index_of[f]] + self.item_deadline - now for f in pending if started[index_of[f]] is not None]
+        expiries = [started[index_of[f]] + limits[index_of[f]] - now for f in pending if started[index_of[f]] is not None]
         return max(0.0, min([_POLL_SECONDS, *expiries]))
 
     def _expire(self, pending: set[asyncio.Future], index_of: dict[asyncio.Future, int], started: list[float | None],
-                states: list[str], results: list[Verdict | None]) -> set[asyncio.Future]:
+                states: list[str], results: list[Verdict | None], limits: list[float]) -> set[asyncio.Future]:
         now = time.monotonic()
         still = set()
         for future in pending:
             index = index_of[future]
             began = started[index]
             with self._lock:
-                overran = began is not None and now - began >= self.item_deadline and states[index] == _RUNNING
+                overran = began is not None and now - began >= limits[index] and states[index] == _RUNNING
                 if overran:
                     states[index] = _ABANDONED
                     self.stuck += 1
@@ -245,8 +249,8 @@ class CheckRunner:
                 still.add(future)
                 continue
             results[index] = Verdict(correct=False, reason=Reason.TIMEOUT,
-                                     detail=f"the check ran past {self.item_deadline:g} s and was abandoned")
-            log.warning("a check ran past %.1f s and was abandoned (scored 0); %d thread(s) stuck", self.item_deadline, self.stuck)
+                                     detail=f"the check ran past {limits[index]:g} s and was abandoned")
+            log.warning("a check ran past %.1f s and was abandoned (scored 0); %d thread(s) stuck", limits[index], self.stuck)
         return still
 
 

@@ -237,6 +237,10 @@ class Task(ABC):
     # Families whose items draw only a few numbers use LightRandom: seeding a Mersenne
     # Twister would cost more than the rest of the item.
     light_rng: ClassVar[bool] = False
+    # The longest one check may legitimately run, when its own bound is longer than the
+    # engines' verifier timeout (code families run programs for seconds); hosts that give
+    # up on a check past a deadline (rlvr serve) allow at least this long.
+    check_seconds: ClassVar[float | None] = None
 
     def __init__(self, **overrides: Any) -> None:
         # Overrides pin knobs regardless of difficulty (e.g. size=6 for sudoku).

@@ -90,6 +90,7 @@ class HumanEval(Task):
     answer_format: ClassVar[str] = "Python code (the whole function or its body) in a ```python block"
     category: ClassVar[str] = "code"
     Config: ClassVar[type] = HumanEvalConfig
+    check_seconds: ClassVar[float | None] = CHECK_TIMEOUT_S
     is_dataset: ClassVar[bool] = True  # a fixed pool: exports give each problem once (rlvr.tasks.streams)
 
     def config_for(self, difficulty: int) -> HumanEvalConfig:

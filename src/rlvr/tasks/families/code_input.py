@@ -61,6 +61,7 @@ class CodeInput(Task):
     answer_format: ClassVar[str] = "a call f(...) with Python literal arguments in <answer></answer>"
     category: ClassVar[str] = "code"
     Config: ClassVar[type] = codeio.CodeIOConfig
+    check_seconds: ClassVar[float | None] = CHECK_TIMEOUT_S
 
     def config_for(self, difficulty: int) -> codeio.CodeIOConfig:
         return codeio.config_for(difficulty)
