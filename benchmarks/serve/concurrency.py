@@ -33,7 +33,6 @@ import random
 import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -43,6 +42,8 @@ import httpx
 import numpy as np
 import psutil
 from rich.progress import Progress
+
+from server_process import free_port, start_server
 
 HERE = Path(__file__).resolve().parent
 DATA = Path("/work/shared/data/math500-test.jsonl")
@@ -86,23 +87,10 @@ def tokenizer_folder() -> str:
     return str(ensure_cached())
 
 
-def start_server(port: int, args: list[str], log: Path) -> subprocess.Popen:
+def start(port: int, args: list[str], log: Path) -> subprocess.Popen:
     # --keep-alive 60: at the 5 s default, on this loaded machine a pooled connection sometimes went idle long
     # enough for the server to close it as the client sent on it (the usual keep-alive race, a ReadError).
-    command = [sys.executable, "-m", "rlvr.cli", "serve", "--port", str(port), "--workers", str(WORKERS),
-               "--keep-alive", "60", "--log-level", "warning", *args]
-    process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"rlvr serve exited: {log.read_text()}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1.0).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("rlvr serve did not start within 180 s")
+    return start_server(port, WORKERS, ["--keep-alive", "60", *args], log)
 
 
 def cpu_seconds(process: psutil.Process) -> float:
@@ -149,7 +137,7 @@ def run_case(name: str, spec: dict[str, Any], batch: Batch, tokenizer: str, prog
                           prompts_per_step=PROMPTS if group else None, tokenizer=tokenizer if group else None)
     port = free_port()
     log = Path(tempfile.gettempdir()) / f"rlvr-serve-concurrency-{name}.log"
-    server = start_server(port, args, log)
+    server = start(port, args, log)
     process = psutil.Process(server.pid)
     url = f"http://127.0.0.1:{port}"
     out: dict[str, Any] = {"args": args, "by_concurrency": {}}
@@ -186,14 +174,6 @@ def run_case(name: str, spec: dict[str, Any], batch: Batch, tokenizer: str, prog
         server.wait(30)
     out["same_rewards"] = same
     return out
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def main() -> None:

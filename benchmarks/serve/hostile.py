@@ -35,6 +35,7 @@ from pathlib import Path
 import httpx
 
 from concurrency import MARKER as CONCURRENCY_MARKER
+from server_process import free_port
 
 HERE = Path(__file__).resolve().parent
 MARKER = "<!-- hostile: written by hostile.py -->"
@@ -44,12 +45,6 @@ HARD = ["\\boxed{\\frac{\\Gamma(x+{k})}{x!}+\\zeta(x)}", "\\boxed{\\sum_{n=1}^{{
         "\\boxed{\\operatorname{Li}_{{k}}(x)+\\Gamma(x)}"]
 PER_REQUEST = 64
 PROBLEMS = 1500
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start(src: str | None, log: Path, open_files: tuple[int, int] | None = None) -> tuple[subprocess.Popen, str]:

@@ -15,10 +15,7 @@ import asyncio
 import json
 import platform
 import signal
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -26,6 +23,7 @@ import httpx
 from rich.progress import Progress
 
 from hostile import MARKER as HOSTILE_MARKER
+from server_process import free_port, start_server
 from rlvr.engines.openrlhf_reward import OpenRLHFReward
 from rlvr.serve.checking import CheckRunner
 from rlvr.serve.rewarding import RemoteReward
@@ -50,26 +48,6 @@ def load_batch() -> tuple[list[str], list[str], list[str]]:
             prompts.append(prompt)
             labels.append(row["answer"])
     return queries, prompts, labels
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "rlvr.cli", "serve", "--port", str(port), "--workers", str(WORKERS), "--log-level", "warning"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1.0).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("rlvr serve did not start within 120 s")
 
 
 def in_process(reward: OpenRLHFReward, batch: tuple[list[str], list[str], list[str]]) -> list[float]:
@@ -113,7 +91,7 @@ def main() -> None:
     batch = load_batch()
     n = len(batch[0])
     port = free_port()
-    server = start_server(port)
+    server = start_server(port, WORKERS)
     url = f"http://127.0.0.1:{port}"
     reward = OpenRLHFReward("correct")
     settings = ServeSettings(workers=WORKERS)

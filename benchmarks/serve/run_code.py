@@ -17,14 +17,12 @@ from __future__ import annotations
 import json
 import platform
 import statistics
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
 
+from server_process import start_server
 from rlvr import execute
 from rlvr.tasks.code.humaneval_data import problems
 
@@ -46,20 +44,6 @@ def programs() -> tuple[list[str], list[str], list[bool]]:
             cases.append(tests)
             expected.append(passes)
     return completions, cases, expected
-
-
-def start_server(port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "rlvr.cli", "serve", "--port", str(port), "--workers", str(WORKERS), "--log-level", "warning"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    process.kill()
-    raise SystemExit("rlvr serve did not start within 120 s")
 
 
 def through_verl(url: str, completions: list[str], cases: list[str]) -> list[bool]:
@@ -86,7 +70,7 @@ def main() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = start_server(port)
+    server = start_server(port, WORKERS)
     url = f"http://127.0.0.1:{port}/run_code"
     times: dict[str, list[float]] = {"verl": [], "direct": []}
     right: dict[str, int] = {}
