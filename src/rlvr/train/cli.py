@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
 DEMO_OUTPUT = "runs/demo"
 # What `engine: verl` imports (module -> the extra that installs it), checked before any work.
-VERL_MODULES = {"verl": "verl", "omegaconf": "verl", "hydra": "verl", "pyarrow": "data"}
+# transfer_queue and cachetools: main_ppo imports them, but verl declares them only in its verl-core extra.
+VERL_MODULES = {"verl": "verl", "omegaconf": "verl", "hydra": "verl", "transfer_queue": "verl", "cachetools": "verl",
+                "pyarrow": "data"}
 
 
 def _fail(message: str) -> NoReturn:

@@ -401,7 +401,10 @@ def validate(config: TrainConfig) -> None:
     _need(ck.keep >= 1, f"checkpoint.keep must be >= 1; got {ck.keep}")
     vc = config.verl
     _need(vc.nnodes >= 1 and vc.gpus_per_node >= 1, "verl.nnodes and verl.gpus_per_node must be >= 1")
-    _need(vc.rollout in ("vllm", "sglang", "hf"), f"verl.rollout must be vllm, sglang or hf; got {vc.rollout!r}")
+    # verl 0.9 generates only through server rollouts; its HF rollout is gone, and asking for it
+    # would fail only after Ray has started.
+    _need(vc.rollout in ("vllm", "sglang"), f"verl.rollout must be vllm or sglang (verl 0.9 generates only with vllm or "
+          f"sglang; its HF rollout was removed, use engine=trl to sample with transformers); got {vc.rollout!r}")
     _need(0 < vc.gpu_memory_utilization <= 1, "verl.gpu_memory_utilization must be in (0, 1]")
     _need(vc.tensor_parallel_size >= 1, "verl.tensor_parallel_size must be >= 1")
 

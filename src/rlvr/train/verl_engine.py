@@ -26,9 +26,6 @@ REWARD_MODULE = "pkg://rlvr.engines.verl"
 REWARD_FUNCTION = "compute_score"
 REWARD_MANAGER = "RlvrRewardManager"
 MAX_PROMPT_TOKENS = 512
-# verl 0.9 generates only through server rollouts (vLLM, SGLang; TensorRT-LLM too, which rlvr does not
-# configure); its HF rollout is gone, and asking for it fails only after Ray has started.
-VERL_ROLLOUTS = ("vllm", "sglang")
 # verl's loss aggregation for each of rlvr's GRPO loss types.
 LOSS_AGG = {"dapo": "token-mean", "bnpo": "token-mean", "grpo": "seq-mean-token-mean", "dr_grpo": "seq-mean-token-sum-norm",
             "cispo": "token-mean", "sapo": "token-mean"}
@@ -189,9 +186,6 @@ def prepare_verl(config: TrainConfig, model_path: str | None = None) -> VerlJob:
     """Write data and the composed config into the output folder; return the job to run."""
     from omegaconf import OmegaConf
 
-    if config.verl.rollout not in VERL_ROLLOUTS:
-        raise ConfigError(f"verl.rollout={config.verl.rollout!r}: verl 0.9 generates only with {' or '.join(VERL_ROLLOUTS)} "
-                          "(its HF rollout was removed); use engine=trl to sample with transformers")
     out = Path(config.output)
     if model_path is None:
         from rlvr.models import resolve
