@@ -50,3 +50,21 @@ def test_arguments_are_copied_before_the_call() -> None:
     args = ([3, 1, 2],)
     result, _ = run_bounded(library.function_of(entry), args)
     assert result == [1, 2, 3] and args == ([3, 1, 2],)  # the prompt shows the input as it was
+
+
+def test_effort_counts_only_the_functions_own_lines() -> None:
+    # A garbage-collected object's __del__ (or a stdlib cache filled on first use) runs traced lines
+    # in the middle of a call; counted, they made one item's effort differ between runs.
+    namespace: dict = {}
+    exec(compile("def f(hook):\n    total = 0\n    hook()\n    return total\n", "<f>", "exec"), namespace)  # noqa: S102
+
+    def noisy() -> None:
+        for _ in range(50):
+            pass
+
+    quiet_result, quiet = run_bounded(namespace["f"], (lambda: None,))
+    noisy_result, loud = run_bounded(namespace["f"], (noisy,))
+    assert quiet_result == noisy_result == 0
+    assert quiet == loud == 3
+    with pytest.raises(BudgetExceeded):  # the time bound still counts every traced line
+        run_bounded(namespace["f"], (noisy,), max_lines=20)
