@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-AREAS = ["verifier", "rewards", "tasks", "engines", "serve", "train", "code"]
+AREAS = ["verifier", "rewards", "tasks", "engines", "serve", "train", "code", "analysis"]
 
 
 def _demote(text: str) -> str:
