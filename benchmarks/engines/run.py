@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
 from rich.progress import Progress
 
 HERE = Path(__file__).resolve().parent
@@ -31,6 +30,7 @@ from conftest import build_tokenizer  # noqa: E402
 from rlvr import rewards, tasks  # noqa: E402
 from rlvr.rewards.base import RolloutBatch  # noqa: E402
 from rlvr.tasks.rows import problem_to_json, to_trl_row, to_verl_row  # noqa: E402
+from verl_batch import verl_batch  # noqa: E402
 
 PROMPTS = 64
 G = 8
@@ -81,31 +81,11 @@ def run_trl(reward, inputs):
 
 def verl_setup(method_name, problem_list, ids, tokenizer, folder, manager=True):
     from omegaconf import OmegaConf
-    from verl import DataProto
     from verl.experimental.reward_loop.reward_loop import RewardLoopWorker
 
     flat_ids = [x for g in ids for x in g]
-    width = max(len(x) for x in flat_ids)
-    n = len(flat_ids)
-    pad = tokenizer.pad_token_id
-    prompts = torch.full((n, 4), pad)
-    prompts[:, -1] = 5
-    responses_t = torch.full((n, width), pad)
-    mask = torch.zeros((n, 4 + width), dtype=torch.long)
-    mask[:, 3] = 1
-    for i, x in enumerate(flat_ids):
-        responses_t[i, : len(x)] = torch.tensor(x)
-        mask[i, 4 : 4 + len(x)] = 1
     rows = [to_verl_row(p, index=k) for k, p in enumerate(problem_list) for _ in range(G)]
-    data = DataProto.from_dict(
-        tensors={"prompts": prompts, "responses": responses_t, "attention_mask": mask, "input_ids": torch.cat([prompts, responses_t], 1)},
-        non_tensors={
-            "data_source": np.array([r["data_source"] for r in rows], dtype=object),
-            "reward_model": np.array([r["reward_model"] for r in rows], dtype=object),
-            "extra_info": np.array([dict(r["extra_info"]) for r in rows], dtype=object),
-            "uid": np.array([f"u{k // G}" for k in range(n)], dtype=object),
-        },
-    )
+    data, width = verl_batch(flat_ids, rows, [f"u{k // G}" for k in range(len(flat_ids))], tokenizer.pad_token_id)
     config = OmegaConf.create({
         "actor_rollout_ref": {"model": {"path": str(folder), "tokenizer_path": None}, "rollout": {"n": G, "val_kwargs": {"n": G}, "response_length": width}},
         "data": {"train_batch_size": PROMPTS},

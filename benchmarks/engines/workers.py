@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
 from rich.progress import Progress
 
 HERE = Path(__file__).resolve().parent
@@ -36,6 +35,7 @@ from rlvr.engines.groups import uid_groups  # noqa: E402
 from rlvr.engines.pipeline import RewardPipeline, TrainingSteps  # noqa: E402
 from rlvr.engines.verl import row_of  # noqa: E402
 from rlvr.tasks.rows import to_verl_row  # noqa: E402
+from verl_batch import verl_batch  # noqa: E402
 
 PROMPTS = 512
 G = 16
@@ -74,29 +74,8 @@ def gold_row(problem, index):
 
 def step_batch(problem_list, ids, tokenizer, step):
     """The step's DataProto as verl's rollout builds it, fresh uids per step."""
-    from verl import DataProto
-
-    width = max(len(x) for x in ids)
-    n = len(ids)
-    pad = tokenizer.pad_token_id
-    prompts = torch.full((n, 4), pad)
-    prompts[:, -1] = 5
-    responses = torch.full((n, width), pad)
-    mask = torch.zeros((n, 4 + width), dtype=torch.long)
-    mask[:, 3] = 1
-    for i, x in enumerate(ids):
-        responses[i, : len(x)] = torch.tensor(x)
-        mask[i, 4 : 4 + len(x)] = 1
     rows = [gold_row(p, k) for k, p in enumerate(problem_list) for _ in range(G)]
-    return DataProto.from_dict(
-        tensors={"prompts": prompts, "responses": responses, "attention_mask": mask, "input_ids": torch.cat([prompts, responses], 1)},
-        non_tensors={
-            "data_source": np.array([r["data_source"] for r in rows], dtype=object),
-            "reward_model": np.array([r["reward_model"] for r in rows], dtype=object),
-            "extra_info": np.array([dict(r["extra_info"]) for r in rows], dtype=object),
-            "uid": np.array([f"step{step}-u{k // G}" for k in range(n)], dtype=object),
-        },
-    ), width
+    return verl_batch(ids, rows, [f"step{step}-u{k // G}" for k in range(len(ids))], tokenizer.pad_token_id)
 
 
 def config_for(folder, width, workers):
