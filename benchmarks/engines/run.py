@@ -26,11 +26,11 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "engines"))
 
 from conftest import build_tokenizer  # noqa: E402
+from engine_helpers import verl_data  # noqa: E402
 
 from rlvr import rewards, tasks  # noqa: E402
 from rlvr.rewards.base import RolloutBatch  # noqa: E402
 from rlvr.tasks.rows import problem_to_json, to_trl_row, to_verl_row  # noqa: E402
-from verl_batch import verl_batch  # noqa: E402
 
 PROMPTS = 64
 G = 8
@@ -85,7 +85,7 @@ def verl_setup(method_name, problem_list, ids, tokenizer, folder, manager=True):
 
     flat_ids = [x for g in ids for x in g]
     rows = [to_verl_row(p, index=k) for k, p in enumerate(problem_list) for _ in range(G)]
-    data, width = verl_batch(flat_ids, rows, [f"u{k // G}" for k in range(len(flat_ids))], tokenizer.pad_token_id)
+    data, width = verl_data(flat_ids, rows, [f"u{k // G}" for k in range(len(flat_ids))], tokenizer.pad_token_id)
     config = OmegaConf.create({
         "actor_rollout_ref": {"model": {"path": str(folder), "tokenizer_path": None}, "rollout": {"n": G, "val_kwargs": {"n": G}, "response_length": width}},
         "data": {"train_batch_size": PROMPTS},

@@ -29,13 +29,13 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "engines"))
 
 from conftest import build_tokenizer  # noqa: E402
+from engine_helpers import verl_data  # noqa: E402
 
 from rlvr import tasks  # noqa: E402
 from rlvr.engines.groups import uid_groups  # noqa: E402
 from rlvr.engines.pipeline import RewardPipeline, TrainingSteps  # noqa: E402
 from rlvr.engines.verl import row_of  # noqa: E402
 from rlvr.tasks.rows import to_verl_row  # noqa: E402
-from verl_batch import verl_batch  # noqa: E402
 
 PROMPTS = 512
 G = 16
@@ -75,7 +75,7 @@ def gold_row(problem, index):
 def step_batch(problem_list, ids, tokenizer, step):
     """The step's DataProto as verl's rollout builds it, fresh uids per step."""
     rows = [gold_row(p, k) for k, p in enumerate(problem_list) for _ in range(G)]
-    return verl_batch(ids, rows, [f"step{step}-u{k // G}" for k in range(len(ids))], tokenizer.pad_token_id)
+    return verl_data(ids, rows, [f"step{step}-u{k // G}" for k in range(len(ids))], tokenizer.pad_token_id)
 
 
 def config_for(folder, width, workers):

@@ -43,3 +43,36 @@ def core_scores(method: RewardMethod, problem_list: Sequence[Problem], responses
 
 def fresh(name: str, **params: Any) -> RewardMethod:
     return rewards.get(name, **params)
+
+
+def verl_data(response_ids: Sequence[Sequence[int]], rows: Sequence[dict[str, Any]], uids: Sequence[str], pad_token_id: int,
+              prompt_width: int = 4, prompt_ids: Sequence[int] = (5,), response_width: int | None = None) -> tuple[Any, int]:
+    """(DataProto, response width) as verl's rollout hands a batch to the reward loop.
+
+    Each row: `prompt_ids` left-padded to `prompt_width` (the reward loop reads only the
+    response and the mask), then the response right-padded to `response_width` (default:
+    the longest), with the row's data_source / reward_model / extra_info and its uid.
+    """
+    import torch
+    from verl import DataProto
+
+    width = response_width or max(len(x) for x in response_ids)
+    n = len(response_ids)
+    prompts = torch.full((n, prompt_width), pad_token_id)
+    prompts[:, prompt_width - len(prompt_ids):] = torch.tensor(list(prompt_ids))
+    responses = torch.full((n, width), pad_token_id)
+    mask = torch.zeros((n, prompt_width + width), dtype=torch.long)
+    mask[:, prompt_width - len(prompt_ids) : prompt_width] = 1
+    for i, ids in enumerate(response_ids):
+        responses[i, : len(ids)] = torch.tensor(list(ids))
+        mask[i, prompt_width : prompt_width + len(ids)] = 1
+    data = DataProto.from_dict(
+        tensors={"prompts": prompts, "responses": responses, "attention_mask": mask, "input_ids": torch.cat([prompts, responses], 1)},
+        non_tensors={
+            "data_source": np.array([r["data_source"] for r in rows], dtype=object),
+            "reward_model": np.array([r["reward_model"] for r in rows], dtype=object),
+            "extra_info": np.array([dict(r["extra_info"]) for r in rows], dtype=object),
+            "uid": np.array(list(uids), dtype=object),
+        },
+    )
+    return data, width

@@ -14,8 +14,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
 import pytest
+from engine_helpers import verl_data
 
 import rlvr.engines
 from rlvr import execute
@@ -92,9 +92,7 @@ def test_verl_compute_score(rows, core) -> None:
 
 def test_verl_reward_manager(rows, core, tokenizer, tokenizer_dir) -> None:
     pytest.importorskip("verl")
-    import torch
     from omegaconf import OmegaConf
-    from verl import DataProto
     from verl.experimental.reward_loop.reward_loop import RewardLoopWorker
 
     config = OmegaConf.create({
@@ -109,24 +107,9 @@ def test_verl_reward_manager(rows, core, tokenizer, tokenizer_dir) -> None:
         "trainer": {"experiment_name": "rlvr-code-rows"},
     })
     ids = [tokenizer(r, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id] for _, group in rows for r in group]
-    width = max(len(i) for i in ids)
-    n = len(ids)
-    prompts = torch.full((n, 4), tokenizer.pad_token_id)
-    responses = torch.full((n, width), tokenizer.pad_token_id)
-    mask = torch.zeros((n, 4 + width), dtype=torch.long)
-    mask[:, :4] = 1
-    for i, row_ids in enumerate(ids):
-        responses[i, : len(row_ids)] = torch.tensor(row_ids)
-        mask[i, 4 : 4 + len(row_ids)] = 1
     verl_rows = [to_verl_row(p, index=k) for k, (p, group) in enumerate(rows) for _ in group]
-    data = DataProto.from_dict(
-        tensors={"prompts": prompts, "responses": responses, "attention_mask": mask,
-                 "input_ids": torch.cat([prompts, responses], 1)},
-        non_tensors={"data_source": np.array([r["data_source"] for r in verl_rows], dtype=object),
-                     "reward_model": np.array([r["reward_model"] for r in verl_rows], dtype=object),
-                     "extra_info": np.array([dict(r["extra_info"]) for r in verl_rows], dtype=object),
-                     "uid": np.array([f"u{k}" for k, (_, group) in enumerate(rows) for _ in group], dtype=object)},
-    )
+    uids = [f"u{k}" for k, (_, group) in enumerate(rows) for _ in group]
+    data, _ = verl_data(ids, verl_rows, uids, tokenizer.pad_token_id, 4, (tokenizer.pad_token_id,) * 4)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # verl's managers capture the thread's loop when built, as in a Ray actor
     try:

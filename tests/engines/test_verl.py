@@ -7,13 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from engine_helpers import core_scores, fresh, problems, responses_for
+from engine_helpers import core_scores, fresh, problems, responses_for, verl_data
 
 pytest.importorskip("verl")
 
 import torch  # noqa: E402
 from omegaconf import OmegaConf  # noqa: E402
-from verl import DataProto  # noqa: E402
 
 import rlvr.engines.verl as rlvr_verl  # noqa: E402
 from rlvr.rewards.base import RewardError  # noqa: E402
@@ -60,25 +59,7 @@ def verl_batch(tokenizer, problem_list, seed=0, split=None, uid_prefix="u"):
             lengths[-1].append(len(ids))
             rows.append(row)
             uids.append(f"{uid_prefix}{seed}-{k}")
-    n = len(all_ids)
-    pad = tokenizer.pad_token_id
-    prompts = torch.full((n, PROMPT_WIDTH), pad)
-    responses = torch.full((n, RESPONSE_WIDTH), pad)
-    mask = torch.zeros((n, PROMPT_WIDTH + RESPONSE_WIDTH), dtype=torch.long)
-    for i, ids in enumerate(all_ids):
-        prompts[i, -3:] = torch.tensor([5, 6, 7])
-        mask[i, PROMPT_WIDTH - 3 : PROMPT_WIDTH] = 1
-        responses[i, : len(ids)] = torch.tensor(ids)
-        mask[i, PROMPT_WIDTH : PROMPT_WIDTH + len(ids)] = 1
-    data = DataProto.from_dict(
-        tensors={"prompts": prompts, "responses": responses, "attention_mask": mask, "input_ids": torch.cat([prompts, responses], 1)},
-        non_tensors={
-            "data_source": np.array([r["data_source"] for r in rows], dtype=object),
-            "reward_model": np.array([r["reward_model"] for r in rows], dtype=object),
-            "extra_info": np.array([dict(r["extra_info"]) for r in rows], dtype=object),
-            "uid": np.array(uids, dtype=object),
-        },
-    )
+    data, _ = verl_data(all_ids, rows, uids, tokenizer.pad_token_id, PROMPT_WIDTH, (5, 6, 7), RESPONSE_WIDTH)
     return data, texts, lengths, all_ids
 
 
