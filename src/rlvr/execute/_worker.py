@@ -273,17 +273,24 @@ def execute(request):
     # or the deadline; the control pipe is watched too, so a vanished host stops the program.
     memory = request["memory"]
     next_check = started + MEMORY_TICK
+
+    def over_memory(now: float) -> bool:
+        # The namespace-wide sum, at most once a tick: reading every process's PSS is not free.
+        nonlocal next_check
+        if now < next_check:
+            return False
+        next_check = now + MEMORY_TICK
+        return namespace_memory() > memory
+
     while open_fds:
         now = time.monotonic()
         left = deadline - now
         if left <= 0:
             timed_out = True
             break
-        if now >= next_check:
-            next_check = now + MEMORY_TICK
-            if namespace_memory() > memory:
-                out_of_memory = True
-                break
+        if over_memory(now):
+            out_of_memory = True
+            break
         ready, _, _ = select.select(list(open_fds) + [CONTROL_IN], [], [], min(left, MEMORY_TICK))
         if CONTROL_IN in ready:  # the host sends nothing mid-program: this is its end (EOF)
             kill_all(child)
@@ -319,11 +326,9 @@ def execute(request):
             if now >= deadline:
                 timed_out = True
                 break
-            if now >= next_check:
-                next_check = now + MEMORY_TICK
-                if namespace_memory() > memory:
-                    out_of_memory = True
-                    break
+            if over_memory(now):
+                out_of_memory = True
+                break
             time.sleep(0.002)
     seconds = time.monotonic() - started
     kill_all(child)
