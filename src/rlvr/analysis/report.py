@@ -25,6 +25,7 @@ import numpy as np
 from rlvr.analysis.alarms import AlarmConfig, StepSignals, check_alarms
 from rlvr.analysis.behaviours import BEHAVIOURS, classify
 from rlvr.analysis.bstar import Sample, explore_exploit
+from rlvr.analysis.errors import AnalysisError
 from rlvr.analysis.policy import sample_entropy
 from rlvr.analysis.reflection import reflection_count
 from rlvr.analysis.responses import FORMAT_FAILURES
@@ -97,6 +98,17 @@ def _summary(items: Sequence[_Judged], max_length: int | None, bstar: dict[str, 
     else:
         out.update(pass_at_k_s=None, distinct_correct=None, reward_at_k_s=None, balance=None)
     return out
+
+
+def summarize(rows: Sequence[Row], *, max_length: int | None = None, timeout: float = 2.0,
+              bstar: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every rate of `analyze` over `rows` taken as one set (no per-step split, no alarms).
+
+    For callers that analyse one step at a time and keep their own alarm history (rlvr train).
+    """
+    if not rows:
+        raise AnalysisError("analysis of no samples is undefined")
+    return _summary([_Judged(row, timeout) for row in rows], max_length, bstar or {})
 
 
 def analyze(

@@ -15,6 +15,8 @@ from transformers import TrainerCallback
 # Where GRPOTrainer and rlvr's reward function put the numbers the bar shows.
 REWARD_KEY = "reward"
 LENGTH_KEY = "completions/mean_length"
+ENTROPY_KEY = "entropy"
+ANALYSIS_ENTROPY_KEY = "analysis/entropy"
 
 
 def accuracy_key(reward_name: str) -> str:
@@ -106,6 +108,9 @@ class RunCallback(TrainerCallback):
         if not logs or REWARD_KEY not in logs:
             return  # the end-of-training summary log has no reward
         row = {"step": int(state.global_step), "elapsed_s": round(time.monotonic() - self.started, 2), **logs}
+        if ENTROPY_KEY in logs:
+            # TRL's exact per-token entropy of the policy (from logits), under the analysis names too.
+            row.setdefault(ANALYSIS_ENTROPY_KEY, logs[ENTROPY_KEY])
         self.metrics.append(row)
         self.last = {
             "reward": float(logs.get(REWARD_KEY, math.nan)),

@@ -138,6 +138,21 @@ class CheckpointConfig:
     keep: int = 2
 
 
+# `report_to` backends: transformers' reporting integrations (engine trl) and verl's trainer.logger (engine verl).
+REPORT_TO_TRL = ("tensorboard", "wandb", "mlflow", "comet_ml", "clearml", "dvclive", "trackio", "swanlab", "neptune",
+                 "azure_ml", "dagshub", "flyte", "codecarbon")
+REPORT_TO_VERL = ("tensorboard", "wandb", "mlflow", "swanlab", "clearml", "trackio")
+
+
+@dataclass
+class LoggingConfig:
+    """Where a run's metrics go (besides metrics.jsonl) and rlvr's live analysis of each step."""
+
+    report_to: list[str] = field(default_factory=lambda: ["tensorboard"])
+    analysis: bool = True            # analysis/* metrics every step (rlvr.train.live)
+    samples_every_steps: int = 1     # samples/step_NNNNNN.jsonl every N steps (0 = none); needs analysis
+
+
 @dataclass
 class VerlConfig:
     """Cluster settings for the verl engine."""
@@ -169,6 +184,7 @@ class TrainConfig:
     eval: EvalConfig = field(default_factory=EvalConfig)
     checkpoint: CheckpointConfig = field(default_factory=CheckpointConfig)
     verl: VerlConfig = field(default_factory=VerlConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -407,6 +423,17 @@ def validate(config: TrainConfig) -> None:
           f"sglang; its HF rollout was removed, use engine=trl to sample with transformers); got {vc.rollout!r}")
     _need(0 < vc.gpu_memory_utilization <= 1, "verl.gpu_memory_utilization must be in (0, 1]")
     _need(vc.tensor_parallel_size >= 1, "verl.tensor_parallel_size must be >= 1")
+    _validate_logging(config.logging, config.engine)
+
+
+def _validate_logging(lg: LoggingConfig, engine: str) -> None:
+    known = REPORT_TO_TRL if engine == "trl" else REPORT_TO_VERL
+    for i, name in enumerate(lg.report_to):
+        _need(name in known, f"logging.report_to[{i}]: unknown backend {name!r} for engine {engine}; known: "
+              f"{', '.join(known)} (an empty list reports to metrics.jsonl only)")
+    _need(len(set(lg.report_to)) == len(lg.report_to), "logging.report_to lists a backend twice")
+    _need(lg.samples_every_steps >= 0, f"logging.samples_every_steps must be >= 0 (0 = no samples files); "
+          f"got {lg.samples_every_steps}")
 
 
 def _validate_tasks(tasks: TasksConfig) -> None:

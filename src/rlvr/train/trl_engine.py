@@ -23,6 +23,7 @@ from rlvr.train.callbacks import CurriculumCallback, HeldoutCallback, MetricsLog
 from rlvr.train.config import ConfigError, TrainConfig, dump_yaml, load_config
 from rlvr.train.data import make_curriculum, monitor_rows, train_dataset
 from rlvr.train.heldout import Heldout, accuracy_among_formatted, headline
+from rlvr.train.live import AnalysedReward, LiveAnalysis
 from rlvr.train.progress import training_bar
 from rlvr.train.report import write_report
 from rlvr.train.result import RunResult
@@ -30,6 +31,7 @@ from rlvr.train.result import RunResult
 REWARD_NAME = "rlvr"
 FINAL_FOLDER = "final"
 METRICS_FILE = "metrics.jsonl"
+TENSORBOARD_FOLDER = "tensorboard"
 CONFIG_FILE = "config.yaml"
 
 
@@ -128,7 +130,7 @@ def grpo_args(config: TrainConfig, on_gpu: bool) -> Any:
         save_strategy="steps" if every > 0 else "no",
         save_steps=max(every, 1),
         save_total_limit=config.checkpoint.keep,
-        report_to="none",
+        report_to=list(config.logging.report_to) or "none",
         disable_tqdm=True,
         dataloader_num_workers=0,
         remove_unused_columns=False,
@@ -202,6 +204,11 @@ def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | N
     )
     if checkpoint is not None and (checkpoint / STATE_FILE).exists():
         reward_callback.load_checkpoint(str(checkpoint))
+    live = None
+    if config.logging.analysis:
+        live = LiveAnalysis(output, samples_every=config.logging.samples_every_steps,
+                            warn=lambda message: console.print(f"[yellow]warning: {message}[/yellow]"))
+        reward = AnalysedReward(reward, live)
 
     with training_bar(console, config.budget.steps, enabled=show_progress) as (bar, task_id):
         run_callback = RunCallback(metrics, REWARD_NAME, config.budget.minutes, bar, task_id)
@@ -226,6 +233,7 @@ def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | N
             tools=tools or None,
         )
         trainer.remove_callback(_printer_callback())
+        _tensorboard_into(trainer, output / TENSORBOARD_FOLDER)
         run_callback.install_interrupt()
         train_start = time.monotonic()
         train_cpu_start = time.process_time()
@@ -255,6 +263,8 @@ def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | N
                        extra={"device": "cuda" if on_gpu else "cpu", "threads": torch.get_num_threads(),
                               "recipe": config.name, "cpu_seconds": train_cpu_seconds,
                               "cpu_seconds_whole_run": time.process_time() - cpu_start})
+    if live is not None:
+        result.extra["analysis_cpu_seconds"] = live.cpu_seconds
     result.extra.update(_throughput(metrics.rows, config, train_seconds))
     write_report(result, metrics.rows, config)
     result.write()
@@ -283,6 +293,19 @@ def _throughput(rows: list[dict[str, Any]], config: TrainConfig, seconds: float)
     return {"completion_tokens_per_s": tokens / seconds, "seconds_per_step": seconds / len(steps)}
 
 
+def _tensorboard_into(trainer: Any, folder: Path) -> None:
+    """Point transformers' TensorBoard reporter at the run's `tensorboard/` folder.
+
+    Its default is a dated folder under `runs/`, and its only other setting is the process-wide
+    TENSORBOARD_LOGGING_DIR variable; the callback reads `logging_dir` when training begins.
+    """
+    from transformers.integrations import TensorBoardCallback
+
+    for callback in trainer.callback_handler.callbacks:
+        if isinstance(callback, TensorBoardCallback) and callback.logging_dir is None:
+            callback.logging_dir = str(folder)
+
+
 def _printer_callback() -> Any:
     from transformers.trainer_callback import PrinterCallback
 
@@ -299,7 +322,7 @@ def _resume_point(output: Path) -> Path:
 
 # A resumed run may get a new budget (that is what resuming is for) and run on other threads;
 # anything else changed would silently make the two stages different experiments.
-RESUME_MAY_CHANGE = ("budget", "threads", "output")
+RESUME_MAY_CHANGE = ("budget", "threads", "output", "logging")
 
 
 def check_resume_config(output: Path, config: TrainConfig) -> None:
