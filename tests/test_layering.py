@@ -22,6 +22,7 @@ LAYERS = {
     "models": 3,
     "decoding": 3,
     "evaluate": 4,
+    "preselect": 4,
     "train": 5,
     "serve": 6,
 }

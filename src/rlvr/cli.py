@@ -14,6 +14,7 @@ from rlvr.analysis import cli as analysis_cli
 from rlvr.cli_support import Terminated, interrupted, terminate_as_interrupt, terminated
 from rlvr.evaluate import cli as evaluate_cli
 from rlvr.execute import cli as execute_cli
+from rlvr.preselect import cli as preselect_cli
 from rlvr.rewards import cli as rewards_cli
 from rlvr.serve import cli as serve_cli
 from rlvr.tasks import cli as tasks_cli
@@ -69,6 +70,7 @@ app.command("demo")(train_cli.demo)
 app.command("serve")(serve_cli.serve)
 app.command("execute")(execute_cli.execute)
 app.command("analyze")(analysis_cli.analyze)
+app.add_typer(preselect_cli.app, name="preselect")
 
 
 if __name__ == "__main__":  # pragma: no cover
