@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from rlvr.engines.analysis_extras import analysis_extras
 from rlvr.engines.group_hub import DEFAULT_GROUP_TIMEOUT, GroupHub, GroupTimeoutError, HubMember
 from rlvr.engines.pipeline import RewardPipeline, target_lengths
 from rlvr.engines.scoring import DEFAULT_TIMEOUT, RowChecker, row_checker
@@ -44,7 +45,7 @@ except ImportError as err:  # pragma: no cover - depends on the installed verl
 
 log = logging.getLogger("rlvr.engines.verl")
 
-SETTINGS = ("rewards", "params", "timeout", "tokenizer", "group_size", "val_group_size", "group_timeout")
+SETTINGS = ("rewards", "params", "timeout", "tokenizer", "group_size", "val_group_size", "group_timeout", "analysis")
 # Keyword arguments verl itself adds to reward-function calls.
 _VERL_KWARGS = ("reward_router_address", "reward_model_tokenizer")
 VALIDATION_SPLITS = frozenset({"test", "val", "valid", "validation", "eval"})
@@ -156,7 +157,8 @@ def compute_score(data_source: Any, solution_str: str, ground_truth: Any, extra_
 
     reward_kwargs: `rewards` (method/recipe name or list of [name, weight]), `params`
     (per-method parameters), `timeout` (seconds per check), `tokenizer` (local path; needed
-    for length-based methods, since verl passes text only here).
+    for length-based methods, since verl passes text only here), `analysis` (true: add the
+    per-response `analysis/*` values of `rlvr.engines.analysis_extras`, which verl averages).
     """
     settings = _settings(kwargs)
     pipeline = _pipeline(settings)
@@ -179,7 +181,10 @@ def compute_score(data_source: Any, solution_str: str, ground_truth: Any, extra_
         lengths = [len(tokenizer(solution_str, add_special_tokens=False)["input_ids"])]
     target = target_lengths([(extra_info or {}).get("target_length")])
     scored = pipeline.score([solution_str], [checker], lengths, [0], target_length=target)
-    return scored.per_sample(0)
+    row = scored.per_sample(0)
+    if settings.get("analysis"):
+        row.update(analysis_extras(solution_str, scored.verdicts[0], row["score"]))
+    return row
 
 
 class RlvrRewardManager(RewardManagerBase):
@@ -206,6 +211,7 @@ class RlvrRewardManager(RewardManagerBase):
         self.max_response_length = _get(rollout, "response_length")
         self.prompts_per_step = int(_get(config, "data.train_batch_size", 0) or 0)
         self.group_timeout = float(settings.get("group_timeout") or DEFAULT_GROUP_TIMEOUT)
+        self.analysis = bool(settings.get("analysis"))
         self.shared = self.pipeline.needs_group or self.pipeline.stateful
         self._check_config(config)
         self.spec = {
@@ -297,6 +303,10 @@ class RlvrRewardManager(RewardManagerBase):
         if self.pipeline.needs_group and uid is None:
             raise RewardError("a response came without a uid; verl sets one per prompt, group rewards need it")
         result = await self._submit(uid, member, training)
+        if self.analysis:
+            extras = await loop.run_in_executor(
+                None, lambda: analysis_extras(text, verdict, result["score"], length=length, truncated=truncated))
+            result = {**result, **extras}
         return {"reward_score": result["score"], "reward_extra_info": result}
 
     async def _submit(self, uid: Any, member: HubMember, training: bool) -> dict:

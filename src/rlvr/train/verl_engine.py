@@ -71,6 +71,8 @@ def reward_kwargs(config: TrainConfig, model_path: str) -> dict[str, Any]:
     """What verl hands rlvr's reward function or manager: the recipe's rewards and group size."""
     kwargs: dict[str, Any] = {"rewards": [[r.name, r.weight, dict(r.params)] for r in config.rewards],
                               "group_size": config.algorithm.group_size}
+    if config.logging.analysis:
+        kwargs["analysis"] = True  # per-response analysis/* values in verl's reward_extra_info
     if _pipeline(config).needs_lengths:
         kwargs["tokenizer"] = model_path  # lengths are counted in the policy's tokens
     return kwargs
@@ -137,7 +139,7 @@ def hydra_overrides(config: TrainConfig, model_path: str, train_file: Path, val_
         f"trainer.default_local_dir={out / 'checkpoints'}",
         "trainer.project_name=rlvr",
         f"trainer.experiment_name={config.name}",
-        "trainer.logger=[console]",
+        f"trainer.logger=[{','.join(['console', *config.logging.report_to])}]",
     ]
     if needs_manager(config):
         overrides += ["reward.reward_manager.source=importlib", f"reward.reward_manager.module.path={REWARD_MODULE}",
