@@ -13,10 +13,10 @@ from rlvr import __version__
 from rlvr.analysis import cli as analysis_cli
 from rlvr.cli_support import Terminated, interrupted, terminate_as_interrupt, terminated
 from rlvr.evaluate import cli as evaluate_cli
+from rlvr.evaluate import compare_cli
 from rlvr.execute import cli as execute_cli
 from rlvr.preselect import cli as preselect_cli
 from rlvr.rewards import cli as rewards_cli
-from rlvr.selfimprove import cli as selfimprove_cli
 from rlvr.serve import cli as serve_cli
 from rlvr.tasks import cli as tasks_cli
 from rlvr.train import cli as train_cli
@@ -68,10 +68,10 @@ app.add_typer(rewards_cli.app, name="rewards")
 app.command("train")(train_cli.train)
 app.command("eval")(evaluate_cli.evaluate)
 app.command("demo")(train_cli.demo)
-app.command("self-improve")(selfimprove_cli.self_improve)
 app.command("serve")(serve_cli.serve)
 app.command("execute")(execute_cli.execute)
 app.command("analyze")(analysis_cli.analyze)
+app.command("compare")(compare_cli.compare)
 app.add_typer(preselect_cli.app, name="preselect")
 
 

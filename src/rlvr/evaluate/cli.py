@@ -12,6 +12,9 @@ from rlvr.evaluate.runner import HELDOUT_SEED, heldout_problems
 
 if TYPE_CHECKING:
     from rlvr.evaluate.runner import EvalResult
+    from rlvr.evaluate.sampling import SamplingParams
+    from rlvr.evaluate.templates import PromptTemplate
+    from rlvr.tasks import Problem
 
 
 def _split(text: str) -> list[str]:
@@ -38,7 +41,11 @@ def parse_difficulties(text: str) -> list[int]:
 def evaluate(
     model: str = typer.Argument("default", help="Model: 'default' (embedded SmolLM2-135M-Instruct), a folder, a training run, or a cached HF id."),
     tasks: str = typer.Option("arithmetic", "--tasks", help="Comma-separated task families (see `rlvr tasks list`)."),
-    n: int = typer.Option(64, "--n", help="Distinct problems per task and difficulty (all of them where fewer exist)."),
+    benchmarks: str = typer.Option(None, "--benchmarks", help="Math benchmarks as papers report them, e.g. math500,gsm8k,aime24,amc23: whole datasets (--n all) or a fixed seeded subset of --n each; replaces --tasks and --difficulty."),
+    template: str = typer.Option("task", "--template", help="Prompt template: task (the task's own prompt), qwen25-math-cot, qwen-boxed (see docs/evaluate.md)."),
+    checkpoints: bool = typer.Option(False, "--checkpoints", help="MODEL is a training run: evaluate its base model, every checkpoint-N and final; write curves (PNG + JSON) to --out."),
+    out: str = typer.Option(None, "--out", help="Folder for --checkpoints results (default: RUN/eval)."),
+    n: str = typer.Option("64", "--n", help="Distinct problems per task and difficulty (all of them where fewer exist); with --benchmarks, problems per benchmark or 'all'."),
     samples: int = typer.Option(1, "--samples", "-k", help="Responses per problem (pass@k is reported for k up to this)."),
     difficulty: str = typer.Option("1", "--difficulty", help="Difficulty levels: '2', '1,3' or '1-4'."),
     max_tokens: int = typer.Option(256, "--max-tokens", help="Most tokens per response."),
@@ -55,16 +62,30 @@ def evaluate(
 
     target = None
     try:
-        task_names = _split(tasks)
+        from rlvr.evaluate.benchmarks import parse_n
+        from rlvr.evaluate.templates import check_fits, get_template
+
+        task_names = _split(benchmarks) if benchmarks else _split(tasks)
         levels = parse_difficulties(difficulty)
+        chosen = get_template(template)
+        check_fits(chosen, task_names)
+        count = parse_n(n)
+        if checkpoints:
+            _checkpoints(model, out, task_names, count, bool(benchmarks), samples, levels, max_tokens, temperature,
+                         top_p, seed, system_prompt, batch_size, backend, chosen)
+            return
         # Opened before sampling, so a bad --json path fails at once instead of after the
         # whole evaluation; the file is renamed into place only once it is complete.
         target = AtomicFile(json_out) if json_out else None
-        result = _run(model, task_names, n, samples, levels, max_tokens, temperature, top_p, seed,
-                      system_prompt, batch_size, backend)
+        result = _run(model, task_names, count, samples, levels, max_tokens, temperature, top_p, seed,
+                      system_prompt, batch_size, backend, chosen, bool(benchmarks))
         from rlvr.evaluate.report import show, write_json
 
         show(result)
+        if benchmarks:
+            from rlvr.evaluate.benchmarks import show_benchmarks
+
+            show_benchmarks(result)
         if target is not None:
             try:
                 write_json(result, target.temp)
@@ -80,21 +101,62 @@ def evaluate(
             target.discard()
 
 
-def _run(model: str, task_names: list[str], n: int, samples: int, levels: list[int], max_tokens: int,
-         temperature: float | None, top_p: float, seed: int, system_prompt: str | None, batch_size: int,
-         backend: str) -> "EvalResult":
-    from rlvr.evaluate.model_eval import evaluate_model
-    from rlvr.evaluate.sampling import SamplingParams
+def _problems(task_names: list[str], n: int | None, as_benchmarks: bool, levels: list[int], seed: int) -> list["Problem"]:
+    if as_benchmarks:
+        from rlvr.evaluate.benchmarks import benchmark_problems
 
-    temp = temperature if temperature is not None else (0.0 if samples == 1 else 0.7)
-    params = SamplingParams(max_tokens=max_tokens, temperature=temp, top_p=top_p, seed=seed)
+        return benchmark_problems(task_names, n, seed)
+    if n is None:
+        raise ValueError("--n all is for --benchmarks; with --tasks give a number of problems")
     problems = heldout_problems(task_names, n, levels, seed)
     found = Counter((p.task, p.difficulty) for p in problems)
     for name in task_names:
         for level in levels:
             if found[name, level] < n:
                 note(f"{name} difficulty {level} has {found[name, level]} distinct problems; evaluating all of them")
+    return problems
+
+
+def _params(samples: int, max_tokens: int, temperature: float | None, top_p: float, seed: int) -> "SamplingParams":
+    from rlvr.evaluate.sampling import SamplingParams
+
+    temp = temperature if temperature is not None else (0.0 if samples == 1 else 0.7)
+    return SamplingParams(max_tokens=max_tokens, temperature=temp, top_p=top_p, seed=seed)
+
+
+def _run(model: str, task_names: list[str], n: int | None, samples: int, levels: list[int], max_tokens: int,
+         temperature: float | None, top_p: float, seed: int, system_prompt: str | None, batch_size: int,
+         backend: str, template: "PromptTemplate | None" = None, as_benchmarks: bool = False) -> "EvalResult":
+    from rlvr.evaluate.model_eval import evaluate_model
+
+    params = _params(samples, max_tokens, temperature, top_p, seed)
+    problems = _problems(task_names, n, as_benchmarks, levels, seed)
     with progress("sampling", len(problems) * samples) as advance:
-        return evaluate_model(model, task_names, n, samples=samples, difficulties=levels, params=params,
-                              seed=seed, system_prompt=system_prompt, backend=backend, batch_size=batch_size,
-                              progress=advance, problems=problems)
+        result = evaluate_model(model, task_names, n or len(problems), samples=samples, difficulties=levels,
+                                params=params, seed=seed, system_prompt=system_prompt, backend=backend,
+                                batch_size=batch_size, progress=advance, problems=problems, template=template)
+    if as_benchmarks:
+        from rlvr.evaluate.benchmarks import benchmark_rows
+
+        result.meta["benchmarks"] = [row.to_dict() for row in benchmark_rows(result)]
+    return result
+
+
+def _checkpoints(run: str, out: str | None, task_names: list[str], n: int | None, as_benchmarks: bool, samples: int,
+                 levels: list[int], max_tokens: int, temperature: float | None, top_p: float, seed: int,
+                 system_prompt: str | None, batch_size: int, backend: str, template: "PromptTemplate") -> None:
+    from pathlib import Path
+
+    from rlvr.evaluate.checkpoints import evaluate_checkpoints, find_points
+
+    points = find_points(Path(run))
+    params = _params(samples, max_tokens, temperature, top_p, seed)
+    problems = _problems(task_names, n, as_benchmarks, levels, seed)
+    folder = Path(out) if out else Path(run) / "eval"
+    with progress("sampling checkpoints", len(points) * len(problems) * samples) as advance:
+        curves = evaluate_checkpoints(points, problems, params, folder, samples=samples, template=template,
+                                      system_prompt=system_prompt, backend=backend, batch_size=batch_size,
+                                      progress=advance)
+    for line in curves.lines():
+        typer.echo(line)
+    note(f"wrote {curves.png} and {curves.json}")

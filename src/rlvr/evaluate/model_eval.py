@@ -7,6 +7,7 @@ from typing import Any
 
 from rlvr.evaluate.runner import HELDOUT_SEED, EvalResult, evaluate_problems, heldout_problems
 from rlvr.evaluate.sampling import ProgressHook, Sampler, SamplingParams, TransformersSampler, VLLMSampler, vllm_usable
+from rlvr.evaluate.templates import PromptTemplate
 from rlvr.models import LoadedModel, load
 from rlvr.tasks import Problem
 
@@ -40,18 +41,21 @@ def evaluate_model(
     batch_size: int = 32,
     progress: ProgressHook | None = None,
     problems: Sequence[Problem] | None = None,
+    template: PromptTemplate | None = None,
 ) -> EvalResult:
     """`n` held-out problems per task and difficulty, `samples` responses each, checked and summarised.
 
-    `problems` passes the held-out set when the caller has already drawn it.
+    `problems` passes the held-out set when the caller has already drawn it; `template` names
+    how problems become prompts (`rlvr.evaluate.templates`; None: the task's own prompt).
     """
     if problems is None:
         problems = heldout_problems(tasks, n, difficulties, seed)
     sampler, used = make_sampler(model, backend, batch_size)
     name = str(model.path) if isinstance(model, LoadedModel) else str(model)
     result = evaluate_problems(sampler, problems, samples, params or SamplingParams(),
-                               system_prompt=system_prompt, model_name=name, progress=progress)
-    result.meta.update(backend=used, seed=seed, tasks=list(tasks), difficulties=list(difficulties), n=n)
+                               system_prompt=system_prompt, model_name=name, progress=progress, template=template)
+    result.meta.update(backend=used, seed=seed, tasks=list(tasks), difficulties=list(difficulties), n=n,
+                       template=template.name if template is not None else "task")
     return result
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from rlvr.analysis import format_rate, has_final_answer, ks_for, length_stats, mean_pass_at_k
 from rlvr.evaluate.sampling import Completion, ProgressHook, Sampler, SamplingParams
+from rlvr.evaluate.templates import PromptTemplate
 from rlvr.tasks import Problem, Task, TaskError, get
 from rlvr.tasks.math_data import MathDatasetTask
 from rlvr.tasks.rows import to_messages
@@ -115,13 +116,21 @@ def evaluate_problems(
     system_prompt: str | None = None,
     model_name: str = "",
     progress: ProgressHook | None = None,
+    template: PromptTemplate | None = None,
 ) -> EvalResult:
-    """Sample each problem `samples` times, check every response with its task, summarise."""
+    """Sample each problem `samples` times, check every response with its task, summarise.
+
+    `template` (see `rlvr.evaluate.templates`) turns each problem into chat messages; None is the
+    task's own prompt with `system_prompt`.
+    """
     if not problems:
         raise EvalError("no problems to evaluate")
     if samples < 1:
         raise EvalError(f"samples per problem must be >= 1, got {samples}")
-    prompts = [to_messages(p, system_prompt) for p in problems]
+    if template is None:
+        prompts = [to_messages(p, system_prompt) for p in problems]
+    else:
+        prompts = [template.messages(p, system_prompt) for p in problems]
     completions = sampler.sample(prompts, samples, params, progress)
     if len(completions) != len(problems):
         raise EvalError(f"the sampler returned {len(completions)} prompt results for {len(problems)} problems")
@@ -156,12 +165,13 @@ def summarise(records: Sequence[SampleRecord], samples: int, params: SamplingPar
     by_group: dict[tuple[str, int], list[SampleRecord]] = defaultdict(list)
     for record in records:
         by_group[(record.task, record.difficulty)].append(record)
-    groups = [_summary(task, level, rows, samples) for (task, level), rows in sorted(by_group.items())]
-    overall = _summary("all", None, list(records), samples)
+    groups = [summarise_group(task, level, rows, samples) for (task, level), rows in sorted(by_group.items())]
+    overall = summarise_group("all", None, list(records), samples)
     return EvalResult(model=model_name, params=params, records=list(records), groups=groups, overall=overall)
 
 
-def _summary(task: str, difficulty: int | None, rows: list[SampleRecord], samples: int) -> Summary:
+def summarise_group(task: str, difficulty: int | None, rows: list[SampleRecord], samples: int) -> Summary:
+    """One `Summary` over `rows` (any grouping: a task and difficulty, a whole benchmark, everything)."""
     per_problem: dict[str, list[SampleRecord]] = defaultdict(list)
     for row in rows:
         per_problem[row.problem_id].append(row)
