@@ -8,7 +8,7 @@ from rlvr.cli_support import fail, note
 
 
 def self_improve(
-    config: str = typer.Argument(None, help="Recipe file (YAML or TOML) or shipped recipe name (bstar, star); none = bstar."),
+    config: str = typer.Argument(None, help="Recipe file (YAML or TOML) or shipped recipe name (bstar, star, genius); none = bstar."),
     resume: bool = typer.Option(False, "--resume", help="Continue after the newest finished iteration in the output folder."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and print the resolved recipe; run nothing."),
     output: str = typer.Option(None, "--output", "-o", help="Output folder (overrides the recipe's `output`)."),
@@ -21,6 +21,13 @@ def self_improve(
     overrides = list(set_ or [])
     if output:
         overrides.append(f"output={output}")
+    from rlvr.selfimprove.genius_config import recipe_algorithm
+
+    if recipe_algorithm(config) == "genius":   # Genius: foresight re-sampling + ACO (genius_cli.py)
+        from rlvr.selfimprove.genius_cli import run_genius_command
+
+        run_genius_command(config, overrides, resume=resume, dry_run=dry_run, iterations=iterations)
+        return
     if iterations is not None:
         overrides.append(f"iterations={iterations}")
     try:
