@@ -1,0 +1,246 @@
+"""Genius (foresight re-sampling + ACO) against SFT on the model's own plain samples, same generated tokens.
+
+    nice -n 10 python benchmarks/selfimprove/genius.py run --out runs/bench-genius
+    python benchmarks/selfimprove/genius.py report --out runs/bench-genius
+
+Both arms start from the same model, use the same training prompts and never look at an answer
+(no verifier in training; it only scores the held-out set):
+- genius: the shipped `genius` recipe with SETTINGS: foresight re-sampling of every training prompt,
+  then ACO on the preference pairs (rlvr.selfimprove.genius_run);
+- sft: plain samples of the same prompts at the same temperature and length limit, drawn round by
+  round until they hold as many generated tokens as every Genius rollout together (candidates and
+  foresight included), then TRL's SFTTrainer on them (completion-only loss).
+Held-out: greedy accuracy on problems from a disjoint seed, before and after each arm.
+`report` writes genius.png and the Genius section of RESULTS.md next to this file, between its markers.
+
+On a GPU (the scale at which the paper reports its gains), e.g.:
+    python benchmarks/selfimprove/genius.py run --out runs/gpu-genius --scale gpu
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+PNG = HERE / "genius.png"
+START, END = "<!-- genius:start -->", "<!-- genius:end -->"
+
+# "cpu": sized for ~10 CPU-minutes, because the shared 2-core machine gave a niced run ~7% of one core
+# (load average ~60); at this size an effect on held-out accuracy is not expected to be measurable.
+# "cpu-30": the ~30 CPU-minute run the issue asked for, on a quiet machine.
+SETTINGS = {
+    "cpu": ["threads=1", "tasks.difficulty=2", "tasks.problems=8", "sampling.beams=2", "sampling.candidates=2",
+            "sampling.max_steps=2", "sampling.max_new_tokens=40", "sampling.temperature=0.7",
+            "aco.learning_rate=1.0e-5", "aco.epochs=1", "aco.batch_size=4", "eval.problems=32",
+            "eval.batch_size=32"],
+    "cpu-30": ["threads=1", "tasks.difficulty=2", "tasks.problems=32", "sampling.beams=2", "sampling.candidates=4",
+               "sampling.max_steps=3", "sampling.max_new_tokens=64", "sampling.temperature=0.7",
+               "aco.learning_rate=5.0e-6", "aco.epochs=2", "aco.batch_size=4", "eval.problems=64"],
+    # The paper's M = 2 beams x N = 4 candidates, K = 4 steps, longer responses, thousands of prompts.
+    "gpu": ["tasks.difficulty=2", "tasks.problems=2048", "sampling.beams=2", "sampling.candidates=4",
+            "sampling.max_steps=4", "sampling.max_new_tokens=256", "sampling.temperature=0.7",
+            "aco.learning_rate=5.0e-7", "aco.epochs=1", "aco.batch_size=16", "eval.problems=500",
+            "eval.batch_size=250"],
+}
+SFT = {"cpu": {"learning_rate": 1e-5, "epochs": 1, "batch_size": 8},
+       "cpu-30": {"learning_rate": 1e-5, "epochs": 2, "batch_size": 8},
+       "gpu": {"learning_rate": 1e-5, "epochs": 1, "batch_size": 32}}
+
+
+def _cpu() -> float:
+    return time.process_time()
+
+
+def plain_samples(config: Any, model: Any, tokenizer: Any, problems: list, target_tokens: int,
+                  batch_size: int) -> tuple[list[dict[str, Any]], int]:
+    """Rounds of one plain sample per prompt until `target_tokens` generated tokens; SFT rows and the count."""
+    from rlvr.evaluate.sampling import SamplingParams, TransformersSampler
+    from rlvr.tasks.rows import to_messages
+
+    sampler = TransformersSampler(model, tokenizer, batch_size=batch_size)
+    prompts = [to_messages(p, config.system_prompt) for p in problems]
+    rows: list[dict[str, Any]] = []
+    tokens, round_index = 0, 0
+    while tokens < target_tokens:
+        params = SamplingParams(max_tokens=config.sampling.max_new_tokens, temperature=config.sampling.temperature,
+                                top_p=config.sampling.top_p, seed=config.seed + 1000 + round_index)
+        for prompt, (completion,) in zip(prompts, sampler.sample(prompts, 1, params), strict=True):
+            if tokens >= target_tokens:
+                break
+            tokens += completion.tokens
+            rows.append({"prompt": prompt, "completion": [{"role": "assistant", "content": completion.text}]})
+        round_index += 1
+        print(f"  plain samples: round {round_index}, {tokens}/{target_tokens} tokens", flush=True)
+    return rows, tokens
+
+
+def sft(model: Any, tokenizer: Any, rows: list[dict[str, Any]], folder: Path, settings: dict[str, Any],
+        seed: int) -> tuple[Any, int]:
+    """TRL's SFTTrainer on prompt-completion rows (loss on the completions only)."""
+    import torch
+    from datasets import Dataset
+    from trl import SFTConfig, SFTTrainer
+
+    on_gpu = torch.cuda.is_available()
+    args = SFTConfig(output_dir=str(folder), seed=seed, num_train_epochs=settings["epochs"],
+                     per_device_train_batch_size=settings["batch_size"], learning_rate=settings["learning_rate"],
+                     lr_scheduler_type="constant", completion_only_loss=True, use_cpu=not on_gpu,
+                     bf16=on_gpu and torch.cuda.is_bf16_supported(), logging_steps=1, save_strategy="no",
+                     report_to="none", disable_tqdm=True, dataloader_num_workers=0)
+    trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer)
+    trainer.train()
+    return trainer.model.eval(), int(trainer.state.global_step)
+
+
+def run(out: Path, scale: str) -> None:
+    """Base, Genius and SFT held-out figures into out/results.json, with the CPU time of each phase."""
+    import torch
+
+    from rlvr.models import load
+    from rlvr.selfimprove.genius_config import load_genius_config
+    from rlvr.selfimprove.genius_run import collect_pairs, eval_problems, heldout, train_aco, train_problems, write_pairs
+
+    out.mkdir(parents=True, exist_ok=True)
+    config = load_genius_config("genius", [*SETTINGS[scale], f"output={out / 'genius'}"])
+    torch.set_num_threads(config.threads or torch.get_num_threads())
+    torch.manual_seed(config.seed)
+    loaded = load(config.model)
+    base, tokenizer = loaded.model, loaded.tokenizer
+    held, problems = eval_problems(config), train_problems(config)
+    phases: dict[str, float] = {}
+    path = out / "results.json"
+
+    def save() -> None:   # after every phase, so a run cut short still reports what it measured
+        path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+    results: dict[str, Any] = {"scale": scale, "settings": SETTINGS[scale], "sft_settings": SFT[scale],
+                               "device": "cuda" if torch.cuda.is_available() else "cpu", "phases_cpu_s": phases}
+
+    start = _cpu()
+    results["base"] = heldout(config, base, tokenizer, held)
+    phases["eval_base"] = _cpu() - start
+    print("base", results["base"], flush=True)
+    save()
+
+    start = _cpu()
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        print(f"  foresight re-sampling: {done[0]}/{len(problems)} prompts", flush=True)
+
+    traces = collect_pairs(config, base, tokenizer, problems, progress=tick)
+    phases["genius_sampling"] = _cpu() - start
+    (out / "genius").mkdir(parents=True, exist_ok=True)
+    write_pairs(out / "genius" / "pairs.jsonl", tokenizer, traces, problems)
+    pairs = [pair for trace in traces for pair in trace.pairs]
+    generated = sum(t.generated_tokens for t in traces)
+    results["genius_generated_tokens"] = generated
+    results["pairs"] = len(pairs)
+    results["calibrated_pairs"] = sum(p.rejected_advantage > p.chosen_advantage for p in pairs)
+    results["response_tokens"] = sum(len(t.response_ids) for t in traces)
+    save()
+
+    start = _cpu()
+    genius_model, steps, loss, mean_w = train_aco(config, copy.deepcopy(base), tokenizer, pairs, out / "genius" / "aco")
+    phases["genius_train"] = _cpu() - start
+    results.update(genius_steps=steps, genius_loss=loss, genius_mean_calibration=mean_w)
+    start = _cpu()
+    results["genius"] = heldout(config, genius_model, tokenizer, held)
+    phases["eval_genius"] = _cpu() - start
+    print("genius", results["genius"], flush=True)
+    save()
+    del genius_model
+
+    start = _cpu()
+    rows, sft_tokens = plain_samples(config, base, tokenizer, problems, generated, config.eval.batch_size)
+    phases["sft_sampling"] = _cpu() - start
+    results.update(sft_generated_tokens=sft_tokens, sft_samples=len(rows))
+    save()
+    start = _cpu()
+    sft_model, sft_steps = sft(copy.deepcopy(base), tokenizer, rows, out / "sft", SFT[scale], config.seed)
+    phases["sft_train"] = _cpu() - start
+    results["sft_steps"] = sft_steps
+    start = _cpu()
+    results["sft"] = heldout(config, sft_model, tokenizer, held)
+    phases["eval_sft"] = _cpu() - start
+    print("sft", results["sft"], flush=True)
+    save()
+
+
+def _row(name: str, m: dict[str, float] | None, tokens: Any = "-", steps: Any = "-") -> str:
+    if m is None:
+        return f"| {name} | not finished | | | {tokens} | {steps} |"
+    return (f"| {name} | {m['accuracy']:.3f} | {m['format_rate']:.3f} | {m['mean_tokens']:.1f} | "
+            f"{tokens} | {steps} |")
+
+
+def report(out: Path) -> None:
+    """genius.png and the Genius section of RESULTS.md from out/results.json (arms not finished say so)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    r = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    arms = [(n, r.get(k)) for n, k in (("base model", "base"), ("SFT on plain samples", "sft"), ("Genius (ACO)", "genius"))]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.bar([a for a, m in arms if m], [m["accuracy"] for _, m in arms if m], color="#4c72b0")
+    ax.set_ylabel("held-out accuracy (greedy)")
+    ax.set_title(f"Genius vs SFT, same generated tokens ({r.get('genius_generated_tokens', '?')})")
+    fig.tight_layout()
+    fig.savefig(PNG, dpi=120)
+    phases = r["phases_cpu_s"]
+    lines = [
+        START, "## Genius vs SFT on the model's own samples", "",
+        f"Command: `nice -n 10 python benchmarks/selfimprove/genius.py run --out {out} --scale {r['scale']}` "
+        f"(overrides of the `genius` recipe: `{' '.join(r['settings'])}`; SFT arm: {r['sft_settings']}); "
+        f"device {r['device']}, CPU time of the phases that ran {sum(phases.values()) / 60:.1f} min.", "",
+        "| arm | held-out accuracy | format rate | mean response tokens | generated tokens for training | optimiser steps |",
+        "|---|---|---|---|---|---|",
+        _row("base model", r.get("base")),
+        _row(f"SFT on {r.get('sft_samples', '?')} plain samples", r.get("sft"), r.get("sft_generated_tokens", "-"),
+             r.get("sft_steps", "-")),
+        _row(f"Genius: {r.get('pairs', '?')} ACO pairs", r.get("genius"), r.get("genius_generated_tokens", "-"),
+             r.get("genius_steps", "-")),
+        "",
+    ]
+    if "pairs" in r:
+        w = r.get("genius_mean_calibration")
+        lines.append(f"Pairs in the calibration region (A_l > A_w, weight < 1): {r['calibrated_pairs']} of {r['pairs']}; "
+                     f"mean calibration weight over training batches: {'n/a' if w is None else f'{w:.3f}'}.")
+    lines += ["CPU seconds by phase: " + ", ".join(f"{k} {v:.0f}" for k, v in phases.items()) + ".", "",
+              f"![Genius vs SFT]({PNG.name})", "", "<!-- reading: written by hand below the markers -->", END]
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Self-improvement benchmarks\n\n"
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + "\n".join(lines) + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+    print(f"wrote {PNG} and the Genius section of {RESULTS}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    one = sub.add_parser("run", help="run base, Genius and SFT into --out")
+    one.add_argument("--out", type=Path, required=True)
+    one.add_argument("--scale", choices=sorted(SETTINGS), default="cpu")
+    two = sub.add_parser("report", help="plot and write the RESULTS.md section")
+    two.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        run(args.out, args.scale)
+    else:
+        report(args.out)
+
+
+if __name__ == "__main__":
+    main()
