@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-import numpy as np
 import pytest
 from engine_helpers import problems, verl_data
 
@@ -97,12 +96,14 @@ def test_reward_manager_extras_average_to_the_step_rates(tokenizer, tokenizer_di
     by_key = next(iter(metrics.values()))
     # The same texts through rlvr's offline analysis (what rlvr train logs for a trl step).
     lengths = [len(x) for x in ids]
+    reasons = [rlvr_verl.row_of(r["data_source"], r["reward_model"]["ground_truth"], r["extra_info"], 2.0).check(t).reason
+               for r, t in zip(rows, texts)]
     offline = summarize([Row(response=t, prompt=str(u), correct=bool(e["acc"]), reward=e["score"], length=n,
-                             truncated=n >= RESPONSE_WIDTH)
-                         for t, u, e, n in zip(texts, uids, extras, lengths)])
+                             truncated=n >= RESPONSE_WIDTH, reason=why)
+                         for t, u, e, n, why in zip(texts, uids, extras, lengths, reasons)])
     for name in RATES:
         assert by_key[f"analysis/{name}"][f"mean@{G}"] == pytest.approx(offline[name]), name
     assert offline["reflection"] == pytest.approx(0.25) and offline["enumeration"] == pytest.approx(0.25)
     assert offline["clip_ratio"] == pytest.approx(0.25)   # the long response was cut
-    assert np.isclose(offline["format_rate"], np.mean([e["analysis/format_rate"] for e in extras]))
+    assert offline["format_rate"] == pytest.approx(0.5)    # "I am not sure." and the cut one have no answer tag
 

@@ -49,7 +49,9 @@ class _Judged:
             self.formatted = verdict.reason not in FORMAT_FAILURES
         else:
             extraction = find_answer(row.response)
-            self.formatted = extraction.answer is not None
+            # A verdict reason computed upstream (the task's own checker, as in rlvr train's samples) decides the
+            # format: a task that asks for \boxed{} does not count a bare trailing number as an answer.
+            self.formatted = row.reason not in FORMAT_FAILURES if row.reason is not None else extraction.answer is not None
             self.reason = row.reason
             if self.reason is None and screen_response(extraction.region, row.response) is not None:
                 self.reason = Reason.HACKING

@@ -9,8 +9,8 @@ over a step's responses is the rate of the same name that `rlvr train` (engine t
 - `analysis/reflection`: 1 if the response has a SimpleRL-Zoo reflection word (`rlvr.analysis.reflection`);
 - `analysis/verification`, `backtracking`, `subgoal_setting`, `enumeration`: 1 if the rule-based
   classifier (`rlvr.analysis.behaviours`) finds the behaviour;
-- `analysis/format_rate`: 1 if a final answer can be extracted (`rlvr.verify.extract.find_answer`,
-  as `rlvr analyze` decides it for samples without a gold answer);
+- `analysis/format_rate`: 1 if the verdict found a final answer (its reason is not a format
+  failure), as `rlvr analyze` decides it for samples that carry a `reason`;
 - `analysis/hacking_share`: 1 if the verifier screened the response as hacking;
 - `analysis/reward_divergence`: |training reward - strict correctness|;
 - `analysis/length_mean`: tokens; `analysis/clip_ratio`: 1 if cut at the length limit (only
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from rlvr.analysis.behaviours import BEHAVIOURS, classify
 from rlvr.analysis.reflection import reflection_count
-from rlvr.verify.extract import find_answer
+from rlvr.analysis.responses import FORMAT_FAILURES
 from rlvr.verify.verdict import Reason, Verdict
 
 PREFIX = "analysis/"
@@ -34,7 +34,7 @@ def analysis_extras(text: str, verdict: Verdict, reward: float, *, length: int |
     behaviours = classify(text).to_dict()
     out = {f"{PREFIX}reflection": float(reflection_count(text) > 0)}
     out.update({f"{PREFIX}{name}": float(behaviours[name]) for name in BEHAVIOURS})
-    out[f"{PREFIX}format_rate"] = float(find_answer(text).answer is not None)
+    out[f"{PREFIX}format_rate"] = float(verdict.reason not in FORMAT_FAILURES)
     out[f"{PREFIX}hacking_share"] = float(verdict.reason == Reason.HACKING)
     out[f"{PREFIX}reward_divergence"] = abs(float(reward) - float(verdict.correct))
     if length is not None:
