@@ -11,6 +11,7 @@ from rlvr.cli_support import fail, note, progress
 from rlvr.evaluate.runner import HELDOUT_SEED, heldout_problems
 
 if TYPE_CHECKING:
+    from rlvr.decoding import DecodingConfig
     from rlvr.evaluate.runner import EvalResult
     from rlvr.evaluate.sampling import SamplingParams
     from rlvr.evaluate.templates import PromptTemplate
@@ -56,6 +57,11 @@ def evaluate(
     batch_size: int = typer.Option(32, "--batch-size", help="Sequences per generate call (transformers backend)."),
     backend: str = typer.Option("auto", "--backend", help="auto | transformers | vllm (auto: vLLM on a GPU when installed)."),
     json_out: str = typer.Option(None, "--json", help="Also write the result, every response included, to this JSON file."),
+    decoding: str = typer.Option(None, "--decoding", help="greedy | sample | best-of-n | majority | predictive (see docs/decoding.md); default: greedy for one sample, sampling for several."),
+    decoding_n: int = typer.Option(8, "--decoding-n", help="Samples per response for best-of-n and majority."),
+    foresight_k: int = typer.Option(8, "--foresight-k", help="Predictive: foresight rollouts per step (K)."),
+    horizon: int = typer.Option(2, "--horizon", help="Predictive: foresight steps after the candidate step."),
+    tau: float = typer.Option(0.1, "--tau", help="Predictive: temperature of the re-weighting exp(score / tau)."),
 ) -> None:
     """Evaluate a model on verifiable tasks: accuracy, pass@k, response tokens, format rate."""
     from rlvr.atomic import AtomicFile, OutputError
@@ -70,6 +76,14 @@ def evaluate(
         chosen = get_template(template)
         check_fits(chosen, task_names)
         count = parse_n(n)
+        decoder = None
+        if decoding is not None:
+            from rlvr.evaluate.decoded import decoding_config
+
+            decoder = decoding_config(decoding, decoding_n, foresight_k, horizon, tau, temperature, top_p, max_tokens, backend)
+            temperature = decoder.temperature
+            if checkpoints:
+                raise ValueError("--decoding is for one model; drop it with --checkpoints")
         if checkpoints:
             _checkpoints(model, out, task_names, count, bool(benchmarks), samples, levels, max_tokens, temperature,
                          top_p, seed, system_prompt, batch_size, backend, chosen)
@@ -78,7 +92,7 @@ def evaluate(
         # whole evaluation; the file is renamed into place only once it is complete.
         target = AtomicFile(json_out) if json_out else None
         result = _run(model, task_names, count, samples, levels, max_tokens, temperature, top_p, seed,
-                      system_prompt, batch_size, backend, chosen, bool(benchmarks))
+                      system_prompt, batch_size, backend, chosen, bool(benchmarks), decoder)
         from rlvr.evaluate.report import show, write_json
 
         show(result)
@@ -126,15 +140,43 @@ def _params(samples: int, max_tokens: int, temperature: float | None, top_p: flo
 
 def _run(model: str, task_names: list[str], n: int | None, samples: int, levels: list[int], max_tokens: int,
          temperature: float | None, top_p: float, seed: int, system_prompt: str | None, batch_size: int,
-         backend: str, template: "PromptTemplate | None" = None, as_benchmarks: bool = False) -> "EvalResult":
+         backend: str, template: "PromptTemplate | None" = None, as_benchmarks: bool = False,
+         decoder: "DecodingConfig | None" = None) -> "EvalResult":
     from rlvr.evaluate.model_eval import evaluate_model
 
     params = _params(samples, max_tokens, temperature, top_p, seed)
     problems = _problems(task_names, n, as_benchmarks, levels, seed)
+    if decoder is not None and decoder.strategy not in ("greedy", "sample"):
+        return _stepwise(model, task_names, n, samples, levels, problems, params, seed, system_prompt, template,
+                         as_benchmarks, decoder)
     with progress("sampling", len(problems) * samples) as advance:
         result = evaluate_model(model, task_names, n or len(problems), samples=samples, difficulties=levels,
                                 params=params, seed=seed, system_prompt=system_prompt, backend=backend,
                                 batch_size=batch_size, progress=advance, problems=problems, template=template)
+    if decoder is not None:
+        from rlvr.evaluate.decoded import record_cost
+
+        record_cost(result, decoder)
+    if as_benchmarks:
+        from rlvr.evaluate.benchmarks import benchmark_rows
+
+        result.meta["benchmarks"] = [row.to_dict() for row in benchmark_rows(result)]
+    return result
+
+
+def _stepwise(model: str, task_names: list[str], n: int | None, samples: int, levels: list[int],
+              problems: list["Problem"], params: "SamplingParams", seed: int, system_prompt: str | None,
+              template: "PromptTemplate | None", as_benchmarks: bool, decoder: "DecodingConfig") -> "EvalResult":
+    """`--decoding best-of-n|majority|predictive`: rlvr.decoding on transformers (see rlvr/evaluate/decoded.py)."""
+    from rlvr.evaluate.decoded import evaluate_decoded
+
+    with progress(f"decoding ({decoder.strategy})", len(problems) * samples) as advance:
+        result = evaluate_decoded(model, problems, samples, params, decoder, system_prompt=system_prompt,
+                                  template=template, progress=advance)
+    result.meta.update(seed=seed, tasks=list(task_names), difficulties=list(levels), n=n or len(problems),
+                       template=template.name if template is not None else "task")
+    note(f"{decoder.strategy}: {result.meta['decoding']['generated_tokens_per_problem']:.0f} generated tokens per "
+         "problem (every rollout and sample counted)")
     if as_benchmarks:
         from rlvr.evaluate.benchmarks import benchmark_rows
 
