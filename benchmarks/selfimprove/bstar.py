@@ -57,10 +57,17 @@ def run(arm: str, out: Path, scale: str) -> None:
 
 
 def _records(out: Path, arm: str) -> list:
-    from rlvr.selfimprove.loop_report import load_records
+    """The iterations an arm has finished (a run cut short reports what it has; `run` again resumes it)."""
+    from rlvr.selfimprove.loop import read_records
 
-    data = json.loads((out / arm / "summary.json").read_text(encoding="utf-8"))
-    return load_records(data["iterations"])
+    return read_records(out / arm)
+
+
+def _cpu_minutes(out: Path, arm: str, records: list) -> str:
+    path = out / arm / "timing.json"
+    if path.exists():
+        return f"{json.loads(path.read_text(encoding='utf-8'))['cpu_s'] / 60:.1f} min"
+    return f"{sum(r.cpu_seconds for r in records) / 60:.1f} min over the finished iterations"
 
 
 def report(out: Path) -> None:
@@ -69,16 +76,15 @@ def report(out: Path) -> None:
 
     runs = {"B-STaR": _records(out, "bstar"), "STaR (fixed T)": _records(out, "star")}
     plot_runs(runs, PNG, "B-STaR vs fixed-T STaR, SmolLM2-135M-Instruct, 2-digit sums")
-    timing = {arm: json.loads((out / arm / "timing.json").read_text(encoding="utf-8")) for arm in ("bstar", "star")}
     lines = [START, "## B-STaR vs fixed-temperature STaR (arithmetic)", "",
              f"Command: `nice -n 10 python benchmarks/selfimprove/bstar.py run --arm ARM --out {out}` for ARM in bstar, "
              f"star; then `... report --out {out}`. Settings (both arms, over the shipped recipes): "
-             f"`{' '.join(timing['bstar']['settings'])}`.", ""]
+             f"`{' '.join(SETTINGS['cpu'])}`.", ""]
     for label, arm in (("B-STaR", "bstar"), ("STaR, fixed T", "star")):
         records = runs["B-STaR" if arm == "bstar" else "STaR (fixed T)"]
         probe = sum(r.probe_tokens for r in records)
         train = sum(r.train_tokens for r in records)
-        lines += [f"### {label}", "", f"CPU time {timing[arm]['cpu_s'] / 60:.1f} min (1 torch thread); generated "
+        lines += [f"### {label}", "", f"CPU time {_cpu_minutes(out, arm, records)} (1 torch thread); generated "
                   f"tokens: {probe} for the probe, {train} for training samples.", "", *table(records), ""]
     lines += [f"![B-STaR vs STaR]({PNG.name})", "", "<!-- reading: written by hand below the markers -->", END]
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Self-improvement benchmarks\n\n"

@@ -205,6 +205,10 @@ def sft_trl(model: Any, tokenizer: Any, rows: list[dict[str, Any]], config: Self
     _quiet_libraries()
     trainer = SFTTrainer(model=model, args=sft_args(config, iteration, folder, torch.cuda.is_available()),
                          train_dataset=Dataset.from_list(rows), processing_class=tokenizer)
+    if len(trainer.train_dataset) == 0:
+        # SFTTrainer drops rows whose response was cut off entirely; training on nothing would be silent.
+        raise ConfigError(f"sft.max_length ({config.sft.max_length} tokens) cuts off every accepted response "
+                          f"after its prompt; raise sft.max_length")
     trainer.remove_callback(_printer_callback())
     output = trainer.train()
     model = trainer.model
@@ -302,6 +306,7 @@ def run_selfimprove(config: SelfImproveConfig, *, resume: bool = False, console:
                 accepted=len(rows), accepted_prompts=sum(1 for k in kept if k), sft_steps=steps, sft_loss=loss,
                 probe_tokens=probe_tokens, train_tokens=train_tokens, cpu_seconds=time.process_time() - cpu)
             _append(output, record)
+            _prune(output, i)
             records.append(record)
             bar.update(i, figures["accuracy"], chosen.temperature)
     final = latest_checkpoint(output)
@@ -329,7 +334,7 @@ def _model_to_load(config: SelfImproveConfig, output: Path, done: int) -> str:
 
 
 def _save_model(model: Any, tokenizer: Any, output: Path, iteration: int) -> Path:
-    """Save the policy as `checkpoint-<iteration>`, then drop older ones (the newest is what resumes)."""
+    """Save the policy as `checkpoint-<iteration>` (written aside, then renamed: never half a model)."""
     folder = output / f"checkpoint-{iteration}"
     staging = output / f".checkpoint-{iteration}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
@@ -339,10 +344,16 @@ def _save_model(model: Any, tokenizer: Any, output: Path, iteration: int) -> Pat
     tokenizer.save_pretrained(str(staging))
     shutil.rmtree(folder, ignore_errors=True)
     staging.rename(folder)
-    for older in output.glob("checkpoint-*"):
-        if older != folder and older.name.split("-")[-1].isdigit():
-            shutil.rmtree(older, ignore_errors=True)
     return folder
+
+
+def _prune(output: Path, iteration: int) -> None:
+    """Drop checkpoints older than `iteration`'s, once its record is written (a crash between the two
+    leaves both, and --resume still finds the model of the newest recorded iteration)."""
+    for older in output.glob("checkpoint-*"):
+        number = older.name.split("-")[-1]
+        if number.isdigit() and int(number) < iteration:
+            shutil.rmtree(older, ignore_errors=True)
 
 
 def _save_accepted(path: Path, problems: Sequence[Problem], kept: Sequence[Sequence[Scored]]) -> None:
