@@ -24,6 +24,7 @@ LAYERS = {
     "evaluate": 4,
     "preselect": 4,
     "train": 5,
+    "merging": 5,
     "selfimprove": 5,
     "serve": 6,
 }
