@@ -41,7 +41,10 @@ def plot_runs(runs: dict[str, list["IterationRecord"]], path: Path, title: str) 
     axes[1].set_ylim(-0.02, 1.02)
     axes[2].set_title("distinct correct answers per probe prompt")
     axes[3].set_title("sampling temperature")
+    from matplotlib.ticker import MaxNLocator
+
     for ax in axes:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("iteration")
         ax.grid(alpha=0.3)
         if ax.get_legend_handles_labels()[0]:
