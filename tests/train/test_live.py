@@ -175,3 +175,23 @@ def test_analysed_reward_keeps_the_rewards_and_logs_the_step(tmp_path: Path) -> 
     records = [json.loads(line) for line in samples_path(tmp_path, 5).read_text().splitlines()]
     assert [r["prompt"] for r in records] == ["What is 2 + 2?"] * 2 + ["What is 3 + 3?"] * 2
     assert [r["correct"] for r in records] == [True, False, True, True]
+
+
+def test_verl_job_reports_and_analyses_as_the_recipe_says() -> None:
+    from rlvr.train.verl_engine import hydra_overrides, reward_kwargs
+
+    on = load_config("default", ["engine=verl", "logging.report_to=[tensorboard, wandb]"])
+    assert "trainer.logger=[console,tensorboard,wandb]" in hydra_overrides(on, "model", Path("t.parquet"), Path("v.parquet"))
+    assert reward_kwargs(on, "model")["analysis"] is True
+    off = load_config("default", ["engine=verl", "logging.report_to=[]", "logging.analysis=false"])
+    assert "trainer.logger=[console]" in hydra_overrides(off, "model", Path("t.parquet"), Path("v.parquet"))
+    assert "analysis" not in reward_kwargs(off, "model")
+
+
+def test_a_verdict_reason_decides_the_format_rate() -> None:
+    from rlvr.analysis.report import summarize
+    from rlvr.analysis.samples import Row
+
+    # The task asked for \boxed{}: its checker said no-answer, though a bare number ends the text.
+    assert summarize([Row(response="so the answer is 15", reason="no-answer")])["format_rate"] == 0.0
+    assert summarize([Row(response="so the answer is 15")])["format_rate"] == 1.0
