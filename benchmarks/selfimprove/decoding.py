@@ -1,0 +1,171 @@
+"""Predictive-Decoding against greedy, best-of-N and majority vote at matched generated tokens.
+
+    nice -n 10 python benchmarks/selfimprove/decoding.py run --task arithmetic --out runs/bench-decoding &
+    nice -n 10 python benchmarks/selfimprove/decoding.py run --task gsm8k --out runs/bench-decoding &
+    wait; python benchmarks/selfimprove/decoding.py report --out runs/bench-decoding
+
+Per problem, on the embedded SmolLM2-135M-Instruct: greedy; Predictive-Decoding (K foresight
+rollouts of `horizon` further steps, tau, rollout temperature T); then N samples at T with N chosen
+so that the N samples cost about the tokens Predictive-Decoding generated on that problem
+(N = round(PD tokens / greedy tokens), 2..16); best-of-N (highest mean log-prob) and majority vote
+are two picks from the same N samples, so they share their cost. Every arm's generated tokens
+(all rollouts and samples counted) are recorded beside its accuracy. Results go to
+<out>/<task>.jsonl one problem per line, so a run cut short still reports what it has.
+`report` writes decoding.png and the Predictive-Decoding section of RESULTS.md between its markers.
+
+On a GPU (the comparison at a scale where an effect could show; vLLM not needed):
+    python benchmarks/selfimprove/decoding.py run --task gsm8k --problems 500 --k 8 --horizon 2 \\
+        --max-tokens 384 --out runs/gpu-decoding --threads 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+PNG = HERE / "decoding.png"
+START, END = "<!-- decoding:start -->", "<!-- decoding:end -->"
+ARMS = ("greedy", "predictive", "best-of-n", "majority")
+# Sized for a shared 2-core CPU: a few problems per task, short foresight (see RESULTS.md).
+DEFAULTS = {"arithmetic": {"difficulty": 1, "problems": 16, "max_tokens": 96},
+            "gsm8k": {"difficulty": 5, "problems": 8, "max_tokens": 160}}
+
+
+def run(args: argparse.Namespace) -> None:
+    """Decode every problem of one task with every arm, appending one JSON line per problem."""
+    import torch
+    from tqdm import tqdm
+
+    from rlvr.decoding import DecodingConfig, decode
+    from rlvr.decoding.baselines import as_decoded, full_samples, pick_best, pick_majority
+    from rlvr.decoding.sampler import DecodingSampler, task_answer
+    from rlvr.models import load
+    from rlvr.tasks import get
+    from rlvr.tasks.rows import to_messages
+
+    if args.threads:
+        torch.set_num_threads(args.threads)  # one thread: no spinning on a shared box
+    defaults = DEFAULTS[args.task]
+    problems = get(args.task).distinct(args.problems or defaults["problems"], seed=10_000,
+                                       difficulty=args.difficulty or defaults["difficulty"])
+    max_tokens = args.max_tokens or defaults["max_tokens"]
+    loaded = load(args.model)
+    model, tokenizer = loaded.model, loaded.tokenizer
+    sampler = DecodingSampler(model, tokenizer, DecodingConfig())
+    out = Path(args.out) / f"{args.task}.jsonl"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    done = {json.loads(line)["id"] for line in out.read_text().splitlines()} if out.exists() else set()
+    settings = {"k": args.k, "horizon": args.horizon, "tau": args.tau, "temperature": args.temperature,
+                "max_tokens": max_tokens}
+    for index, problem in enumerate(tqdm(problems, desc=args.task)):
+        if problem.id in done:
+            continue
+        task, ids = get(problem.task), sampler.prompt_ids(to_messages(problem, None))
+        cpu = time.process_time()
+        row = {"id": problem.id, "task": args.task, "difficulty": problem.difficulty, "settings": settings}
+        base = DecodingConfig(strategy="predictive", k=args.k, horizon=args.horizon, tau=args.tau,
+                              temperature=args.temperature, max_tokens=max_tokens)
+        first = decode(model, tokenizer, ids, DecodingConfig(max_tokens=max_tokens))
+        pd = decode(model, tokenizer, ids, base, seed=index)
+        n = max(2, min(16, round(pd.generated / max(first.generated, 1))))
+        samples = full_samples(model, tokenizer, ids, n, args.temperature, base, seed=index)
+        cost = sum(s.generated for s in samples)
+        answers = task_answer(problem)
+        picks = {"greedy": first, "predictive": pd,
+                 "best-of-n": as_decoded(pick_best(samples), model, tokenizer, cost),
+                 "majority": as_decoded(pick_majority(samples, [answers(s.step + s.continuation) for s in samples]),
+                                        model, tokenizer, cost)}
+        for arm, decoded in picks.items():
+            row[arm] = {"correct": task.check(problem, decoded.text).correct, "generated": decoded.generated,
+                        "tokens": decoded.tokens, "truncated": decoded.truncated}
+        row["n"] = n
+        row["cpu_s"] = time.process_time() - cpu
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(row) + "\n")
+
+
+def summarise(rows: list[dict]) -> dict[str, dict[str, float]]:
+    """Per arm: accuracy, mean generated tokens per problem, mean response tokens."""
+    table = {}
+    for arm in ARMS:
+        cells = [r[arm] for r in rows]
+        table[arm] = {"accuracy": sum(c["correct"] for c in cells) / len(cells),
+                      "generated": sum(c["generated"] for c in cells) / len(cells),
+                      "tokens": sum(c["tokens"] for c in cells) / len(cells)}
+    return table
+
+
+def report(args: argparse.Namespace) -> None:
+    """Write decoding.png and the section of RESULTS.md from every task file under --out."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    tasks = {}
+    for path in sorted(Path(args.out).glob("*.jsonl")):
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        if rows:
+            tasks[path.stem] = rows
+    if not tasks:
+        raise SystemExit(f"no results under {args.out}")
+    figure, axes = plt.subplots(1, len(tasks), figsize=(5 * len(tasks), 4), squeeze=False)
+    lines = [START, "## Predictive-Decoding vs greedy, best-of-N and majority vote (matched generated tokens)", ""]
+    for axis, (name, rows) in zip(axes[0], tasks.items()):
+        table = summarise(rows)
+        s = rows[0]["settings"]
+        cpu = sum(r["cpu_s"] for r in rows)
+        lines += [f"**{name}** (difficulty {rows[0]['difficulty']}, {len(rows)} held-out problems; K={s['k']}, "
+                  f"horizon={s['horizon']}, tau={s['tau']}, T={s['temperature']}, max {s['max_tokens']} tokens; "
+                  f"N per problem {min(r['n'] for r in rows)}..{max(r['n'] for r in rows)}; {cpu / 60:.1f} CPU-min)", "",
+                  "| arm | accuracy | generated tokens / problem | response tokens |", "|---|---|---|---|"]
+        for arm, cell in table.items():
+            lines.append(f"| {arm} | {cell['accuracy']:.3f} | {cell['generated']:.0f} | {cell['tokens']:.0f} |")
+            axis.scatter(cell["generated"], cell["accuracy"], label=arm, s=60)
+        lines.append("")
+        axis.set_title(f"{name} ({len(rows)} problems)")
+        axis.set_xscale("log")
+        axis.set_xlabel("generated tokens per problem")
+        axis.set_ylabel("accuracy")
+        axis.legend()
+    figure.tight_layout()
+    figure.savefig(PNG, dpi=100)
+    lines += [f"![accuracy vs generated tokens]({PNG.name})", "", args.note or "", END]
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Self-improvement and decoding benchmarks\n"
+    section = "\n".join(lines)
+    if START in text and END in text:
+        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+    print(section)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    go = sub.add_parser("run")
+    go.add_argument("--task", choices=sorted(DEFAULTS), required=True)
+    go.add_argument("--out", required=True)
+    go.add_argument("--model", default="default")
+    go.add_argument("--problems", type=int, default=0)
+    go.add_argument("--difficulty", type=int, default=0)
+    go.add_argument("--max-tokens", type=int, default=0)
+    go.add_argument("--k", type=int, default=4)
+    go.add_argument("--horizon", type=int, default=1)
+    go.add_argument("--tau", type=float, default=0.1)
+    go.add_argument("--temperature", type=float, default=0.7)
+    go.add_argument("--threads", type=int, default=1, help="torch CPU threads; 0 leaves torch's default")
+    show = sub.add_parser("report")
+    show.add_argument("--out", required=True)
+    show.add_argument("--note", default="")
+    args = parser.parse_args()
+    run(args) if args.command == "run" else report(args)
+
+
+if __name__ == "__main__":
+    main()
