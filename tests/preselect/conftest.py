@@ -19,6 +19,6 @@ def classifier_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     out = tmp_path_factory.mktemp("clf") / "clf.bin"
     result = train_classifier(make_texts(MATH, 150, 1), make_texts(SPAM, 150, 2), out, holdout=0.2,
-                              params=FastTextParams(epoch=20, lr=0.5))
+                              params=FastTextParams(epoch=20, lr=0.5, bucket=20_000))
     assert result.heldout_accuracy is not None and result.heldout_accuracy >= 0.9
     return out

@@ -54,6 +54,7 @@ def train(
     epoch: int = typer.Option(3, "--epoch", help="fastText epochs (the PreSelect authors use 3)."),
     lr: float = typer.Option(0.1, "--lr", help="fastText learning rate (the authors use 0.1)."),
     word_ngrams: int = typer.Option(2, "--word-ngrams", help="fastText word n-grams (the authors use 2)."),
+    bucket: int = typer.Option(200_000, "--bucket", help="fastText hash buckets for n-grams (model size: bucket x 100 x 4 bytes)."),
     seed: int = typer.Option(0, "--seed", help="Seed for tie order, the held-out split and fastText."),
 ) -> None:
     """Label the top and bottom documents by predictive strength and train a fastText classifier."""
@@ -66,7 +67,7 @@ def train(
             raise ValueError(f"{scores}: no scored documents")
         labels = label_by_strength(rows, top, bottom, seed)
         result = train_classifier(labels.positives, labels.negatives, out, holdout=holdout, seed=seed,
-                                  params=FastTextParams(epoch=epoch, lr=lr, word_ngrams=word_ngrams))
+                                  params=FastTextParams(epoch=epoch, lr=lr, word_ngrams=word_ngrams, bucket=bucket))
     except ValueError as err:
         fail(err)
     accuracy = "n/a (nothing held out)" if result.heldout_accuracy is None else f"{result.heldout_accuracy:.3f}"
