@@ -65,3 +65,10 @@ def test_a_whole_run_on_a_tiny_model(tiny_model_dir, tmp_path):
     assert all(p["chosen_score"] >= p["rejected_score"] for p in pairs)
     assert (out / "final" / "config.json").is_file()
     assert "held-out accuracy" in result.output
+
+
+def test_no_pairs_is_a_clear_error(tmp_path):
+    from rlvr.selfimprove.genius_run import train_aco
+
+    with pytest.raises(ValueError, match="no preference pairs"):
+        train_aco(load_genius_config("genius"), None, None, [], tmp_path)
