@@ -20,6 +20,7 @@ LAYERS = {
     "analysis": 2,
     "engines": 3,
     "models": 3,
+    "ilo": 3,
     "decoding": 3,
     "evaluate": 4,
     "preselect": 4,

@@ -15,6 +15,7 @@ from rlvr.cli_support import Terminated, interrupted, terminate_as_interrupt, te
 from rlvr.evaluate import cli as evaluate_cli
 from rlvr.evaluate import compare_cli
 from rlvr.execute import cli as execute_cli
+from rlvr.ilo import cli as ilo_cli
 from rlvr.preselect import cli as preselect_cli
 from rlvr.merging import cli as merging_cli
 from rlvr.preselect import cli as preselect_cli
@@ -73,6 +74,8 @@ app.command("demo")(train_cli.demo)
 app.command("serve")(serve_cli.serve)
 app.command("execute")(execute_cli.execute)
 app.command("analyze")(analysis_cli.analyze)
+app.command("ilo")(ilo_cli.ilo)
+app.command("ilo-extract")(ilo_cli.ilo_extract)
 app.add_typer(preselect_cli.app, name="preselect")
 app.command("merge")(merging_cli.merge)
 app.command("diff")(merging_cli.diff)

@@ -106,6 +106,9 @@ class AlgorithmConfig:
     # Completions per forward/backward pass; a step's gradient is accumulated over its micro-batches, so
     # this trades memory for nothing but speed (null = all prompts_per_step x group_size at once).
     micro_batch: int | None = None
+    # Freeze the token embedding and the first N transformer blocks (rlvr.ilo.freeze; the ILO paper's
+    # selective freezing, which keeps early-layer cross-lingual alignment). 0 = train every layer.
+    freeze_layers: int = 0
 
 
 @dataclass
@@ -397,6 +400,8 @@ def validate(config: TrainConfig) -> None:
     _need(config.threads is None or config.threads >= 1, "threads must be >= 1 or null")
     _need(config.tools in (None, "python"), f"tools must be python or null; got {config.tools!r}")
     _need(config.tools is None or config.engine == "trl", "tools: python needs engine trl (verl runs tools through its own agent loop)")
+    _need(config.algorithm.freeze_layers == 0 or config.engine == "trl",
+          "algorithm.freeze_layers needs engine trl (verl builds its own model workers)")
     _validate_tasks(config.tasks)
     _validate_rewards(config.rewards)
     _validate_algorithm(config.algorithm)
@@ -501,6 +506,9 @@ def _validate_algorithm(a: AlgorithmConfig) -> None:
     _need(a.micro_batch is None or (a.micro_batch >= 1 and per_step % a.micro_batch == 0),
           f"algorithm.micro_batch must be null or divide prompts_per_step x group_size ({per_step}); got {a.micro_batch}")
     _need(a.dtype in DTYPES, f"algorithm.dtype must be one of {', '.join(DTYPES)}; got {a.dtype!r}")
+    _need(a.freeze_layers >= 0, f"algorithm.freeze_layers must be >= 0 (0 = train every layer); got {a.freeze_layers}")
+    _need(a.freeze_layers == 0 or a.lora is None,
+          "algorithm.freeze_layers works on full fine-tuning; with algorithm.lora set it to 0 (LoRA already freezes the base)")
     if a.lora is not None:
         _need(a.lora.r >= 1 and a.lora.alpha >= 1, "algorithm.lora.r and algorithm.lora.alpha must be >= 1")
         _need(0 <= a.lora.dropout < 1, "algorithm.lora.dropout must be in [0, 1)")

@@ -150,6 +150,24 @@ def peft_config(config: TrainConfig) -> Any:
                       target_modules=list(lora.target_modules), task_type="CAUSAL_LM")
 
 
+def apply_freeze(model: Any, config: TrainConfig) -> list[str]:
+    """Freeze the token embedding and the first `algorithm.freeze_layers` blocks (rlvr.ilo.freeze); returns their names."""
+    count = config.algorithm.freeze_layers
+    if count == 0:
+        return []
+    from rlvr.ilo.freeze import freeze_first_layers
+
+    try:
+        names = freeze_first_layers(model, count)
+    except ValueError as err:
+        raise ConfigError(f"algorithm.freeze_layers: {err}") from None
+    if config.algorithm.gradient_checkpointing:
+        # With a frozen embedding nothing before the first checkpoint needs a gradient, and reentrant
+        # checkpointing would then drop the gradients of every block after it.
+        model.enable_input_require_grads()
+    return names
+
+
 def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | None = None,
               loaded: LoadedModel | None = None, show_progress: bool = True) -> RunResult:
     """Run a recipe with GRPOTrainer; returns where everything was written and the held-out numbers."""
@@ -175,6 +193,7 @@ def train_trl(config: TrainConfig, *, resume: bool = False, console: Console | N
     dtype = "float32" if config.algorithm.dtype == "auto" else config.algorithm.dtype
     loaded = loaded or load(config.model, dtype=dtype)
     model, tokenizer = loaded.model, loaded.tokenizer
+    apply_freeze(model, config)
     # Before the held-out set is built, so evaluations before and after use the same chat template.
     tools = trl_tools(config.tools, tokenizer)
     heldout = Heldout(config, tokenizer)
