@@ -148,3 +148,18 @@ def test_a_max_length_that_cuts_every_response_is_a_clear_error(tiny_model_dir: 
     with pytest.raises(ConfigError, match=r"sft\.max_length \(32 tokens\) cuts off every accepted response"):
         run_selfimprove(config, show_progress=False, loaded=load(str(tiny_model_dir)),
                         make_sampler=lambda m, t, b: ScriptedSampler(lambda t, n: 2))
+
+
+def test_off_a_terminal_every_phase_is_a_plain_line(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    loaded = SimpleNamespace(model=FakeModel(), tokenizer=FakeTokenizer())
+    run_selfimprove(recipe(tmp_path / "run", "bstar", "iterations=1"), console=Console(file=buffer, force_terminal=False),
+                    loaded=loaded, make_sampler=lambda m, t, b: ScriptedSampler(lambda t, n: 2), sft=fake_sft)
+    lines = buffer.getvalue().splitlines()
+    assert "iteration 0: held-out evaluation of the starting model" in lines
+    assert "iteration 1: probe: 2 temperature(s) x 2 prompts x 4" in lines
+    assert "iteration 1: SFT on 6 accepted samples" in lines

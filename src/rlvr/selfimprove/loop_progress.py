@@ -10,14 +10,18 @@ from typing import Any
 class LoopBar:
     """A rich Progress over iterations, or nothing when disabled (tests, piped output)."""
 
-    def __init__(self, progress: Any = None, task_id: Any = None) -> None:
+    def __init__(self, progress: Any = None, task_id: Any = None, console: Any = None) -> None:
         self.progress = progress
         self.task_id = task_id
+        # Off a terminal (logs, CI) the live bar is not drawn: each phase becomes a plain line instead.
+        self.lines = console if console is not None and not console.is_terminal else None
 
     def phase(self, iteration: int, text: str) -> None:
         """Show what iteration `iteration` is doing now."""
         if self.progress is not None:
             self.progress.update(self.task_id, phase=f"it {iteration}: {text}")
+        if self.lines is not None:
+            self.lines.print(f"iteration {iteration}: {text}", markup=False, highlight=False)
 
     def update(self, completed: int, accuracy: float, temperature: float | None) -> None:
         """Mark `completed` iterations done, with the newest held-out accuracy and temperature."""
@@ -40,4 +44,4 @@ def loop_bar(console: Any, iterations: int, enabled: bool = True) -> Iterator[Lo
     with Progress(*columns, console=console, refresh_per_second=2) as progress:
         task_id = progress.add_task("self-improve", total=iterations, accuracy=float("nan"), temperature="-",
                                     phase="starting")
-        yield LoopBar(progress, task_id)
+        yield LoopBar(progress, task_id, console)
