@@ -179,3 +179,33 @@ def test_trainer_refuses_a_dataset_without_advantages(tiny, tmp_path):
     with pytest.raises(ACOError, match="rejected_advantage"):
         ACOTrainer(model=model, ref_model=ref, args=_config(tmp_path), processing_class=tokenizer,
                    train_dataset=Dataset.from_list(rows))
+
+
+def test_peft_reference_is_the_adapter_as_training_started(tmp_path, tmp_path_factory):
+    # TRL keeps a copy of an existing adapter as "ref"; ACO's PEFT branch must use it (not the moving policy).
+    peft = pytest.importorskip("peft")
+    from datasets import Dataset
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from rlvr.selfimprove.aco_trainer import ACOTrainer
+
+    folder = build_model_dir(tmp_path_factory.mktemp("aco_peft") / "model", seed=5)
+    tokenizer = AutoTokenizer.from_pretrained(str(folder))
+    base = AutoModelForCausalLM.from_pretrained(str(folder))
+    model = peft.get_peft_model(base, peft.LoraConfig(r=2, lora_alpha=4, target_modules=["q_proj", "v_proj"]))
+    rows = _rows(tokenizer, [(0.1, 1.1), (0.3, 0.2)])   # pair 1: w = exp(-1); pair 2: w = 1
+    trainer = ACOTrainer(model=model, args=_config(tmp_path), processing_class=tokenizer,
+                         train_dataset=Dataset.from_list(rows))
+    batch = _batch(trainer, rows)
+    with torch.no_grad():
+        start = trainer._completion_logps(trainer.model, batch)
+        torch.manual_seed(2)
+        for name, p in trainer.model.named_parameters():   # move the trained adapter only
+            if "lora_B" in name and ".default." in name:
+                p.add_(0.5 * torch.randn_like(p))
+        policy = trainer._completion_logps(trainer.model, batch)
+        (r_w, r_l) = (policy - start).chunk(2)
+        expected = aco_loss(r_w, r_l, torch.tensor([math.exp(-1.0), 1.0]), beta=0.5).mean().item()
+        got = trainer.compute_loss(trainer.model, batch).item()
+    assert torch.all((policy - start).abs() > 1e-4)
+    assert got == pytest.approx(expected, abs=1e-4)

@@ -89,7 +89,8 @@ class ACOTrainer(DPOTrainer):
         else:
             # PEFT without a reference copy: TRL's helper runs the model with the adapter disabled.
             with torch.no_grad():
-                ref_chosen, ref_rejected = self.compute_ref_log_probs(model, inputs)
+                plain = {k: v for k, v in inputs.items() if k not in ADVANTAGE_COLUMNS}
+                ref_chosen, ref_rejected = self.compute_ref_log_probs(model, plain)
         chosen_ratio = chosen_logps - ref_chosen
         rejected_ratio = rejected_logps - ref_rejected
         weights = calibration(inputs["chosen_advantage"].to(chosen_ratio.device),
