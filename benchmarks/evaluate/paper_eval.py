@@ -104,54 +104,61 @@ def compare(args: argparse.Namespace) -> None:
               "--backend", "transformers"]
     cpu: dict[str, float] = {}
     laser_eval = work / "laser_d_eval"
-    if not (laser_eval / "checkpoints.json").exists():
+    if args.laser_json is None and not (laser_eval / "checkpoints.json").exists():
         cpu["laser_d checkpoints"] = run(["eval", args.laser_run, "--checkpoints", "--out", str(laser_eval), *common])
-    default_json = work / "default.json"
+    curves_done = (laser_eval / "checkpoints.json").exists()
+    laser_input = Path(args.laser_json) if args.laser_json else laser_eval
+    base_input = Path(args.base_json) if args.base_json else laser_eval / "base.json"
+    default_json = Path(args.default_json) if args.default_json else work / "default.json"
     if not default_json.exists():
         cpu["default run"] = run(["eval", args.default_run, "--json", str(default_json), *common])
     out = HERE / "compare"
-    cpu["compare"] = run(["compare", str(laser_eval / "base.json"), str(default_json), str(laser_eval),
+    cpu["compare"] = run(["compare", str(base_input), str(default_json), str(laser_input),
                           "--labels", "base,default,laser_d", "--out", str(out)])
-    curves = json.loads((laser_eval / "checkpoints.json").read_text())
-    shutil.copyfile(laser_eval / "checkpoints.png", HERE / "laser_d_checkpoints.png")
-    (HERE / "laser_d_checkpoints.json").write_text(json.dumps(curves, indent=2) + "\n", encoding="utf-8")
     table = (out / "compare.md").read_text(encoding="utf-8").split("\n", 2)[2].replace("compare.png", "compare/compare.png")
     steps = {"default": _steps(args.default_run), "laser_d": _steps(args.laser_run)}
-    point_lines = ["| point | step | accuracy | mean tokens | format rate | reflection | verification | backtracking | "
-                   "subgoal setting | enumeration |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for p in curves["points"]:
-        point_lines.append(f"| {p['name']} | {p['step']} | {p['accuracy']:.3f} | {p['mean_tokens']:.1f} | "
-                           f"{p['format_rate']:.3f} | {p['reflection']:.3f} | {p['verification']:.3f} | "
-                           f"{p['backtracking']:.3f} | {p['subgoal_setting']:.3f} | {p['enumeration']:.3f} |")
     body = [
         "## `rlvr compare`: base vs default vs laser_d (short runs)",
         "",
         f"- base: the embedded SmolLM2-135M-Instruct; default: `{args.default_run}` (default recipe, "
-        f"{steps['default']} steps); laser_d: `{args.laser_run}` (laser_d recipe, {steps['laser_d']} steps). "
-        "**Both runs are very short** (CPU, shared machine): they show the command and the figure, not what the "
-        "recipes reach; the recipes' real comparison is benchmarks/train/RESULTS.md.",
+        f"{steps['default']} steps); laser_d: `{args.laser_run}` (laser_d recipe from the base model, "
+        f"{steps['laser_d']} steps). **The laser_d run is very short** (2 shared CPU cores under heavy load): it "
+        "shows the command and the figure, not what the recipe reaches (LASER-D is meant to start from a policy "
+        "that already solves the task; the recipes' real comparison is benchmarks/train/RESULTS.md).",
         f"- Every model on the same {args.n} held-out arithmetic problems (difficulty 1, seed 10000), greedy, "
         f"max {args.max_tokens} tokens, the task's own prompt and the model's own system prompt.",
-        "- CPU time (user + system): " + ", ".join(f"{k} {v / 60:.1f} min" for k, v in cpu.items()) + f" ({machine()}).",
+        ("- CPU time (user + system) of the commands run by this script: "
+         + ", ".join(f"{k} {v / 60:.1f} min" for k, v in cpu.items()) + f" ({machine()})."),
         "",
         table.strip(),
-        "",
-        "Per checkpoint of the laser_d run (`rlvr eval RUN --checkpoints`), curves in "
-        "[laser_d_checkpoints.png](laser_d_checkpoints.png):",
-        "",
-        *point_lines,
-        "",
-        "![laser_d checkpoints](laser_d_checkpoints.png)",
     ]
+    if curves_done:
+        curves = json.loads((laser_eval / "checkpoints.json").read_text())
+        shutil.copyfile(laser_eval / "checkpoints.png", HERE / "laser_d_checkpoints.png")
+        (HERE / "laser_d_checkpoints.json").write_text(json.dumps(curves, indent=2) + "\n", encoding="utf-8")
+        body += ["", "Per checkpoint of the laser_d run (`rlvr eval RUN --checkpoints`), curves in "
+                 "[laser_d_checkpoints.png](laser_d_checkpoints.png):", "",
+                 "| point | step | accuracy | mean tokens | format rate | reflection | verification | backtracking | "
+                 "subgoal setting | enumeration |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for p in curves["points"]:
+            body.append(f"| {p['name']} | {p['step']} | {p['accuracy']:.3f} | {p['mean_tokens']:.1f} | "
+                        f"{p['format_rate']:.3f} | {p['reflection']:.3f} | {p['verification']:.3f} | "
+                        f"{p['backtracking']:.3f} | {p['subgoal_setting']:.3f} | {p['enumeration']:.3f} |")
+        body += ["", "![laser_d checkpoints](laser_d_checkpoints.png)"]
     put_section("evalconv-compare", "\n".join(body))
     print("\n".join(body))
 
 
 def _steps(run_folder: str) -> Any:
+    """Training steps behind a run folder or checkpoint: summary.json, else the newest checkpoint-N."""
+    folder = Path(run_folder)
+    if folder.name.startswith("checkpoint-"):
+        return int(folder.name.split("-")[1])
     try:
-        return json.loads((Path(run_folder) / "summary.json").read_text())["steps"]
+        return json.loads((folder / "summary.json").read_text())["steps"]
     except (OSError, ValueError, KeyError):
-        return "?"
+        found = [int(c.name.split("-")[1]) for c in folder.glob("checkpoint-*") if c.name.split("-")[1].isdigit()]
+        return f"{max(found)} (stopped before its summary)" if found else "?"
 
 
 def main() -> None:
@@ -167,6 +174,8 @@ def main() -> None:
     c.add_argument("--n", type=int, default=32)
     c.add_argument("--max-tokens", type=int, default=64)
     c.add_argument("--work", default="/tmp/rlvr_paper_eval", help="where the per-model eval JSONs go")
+    for name in ("base", "default", "laser"):
+        c.add_argument(f"--{name}-json", help=f"an `rlvr eval --json` file already written for {name} (not sampled again)")
     args = parser.parse_args()
     benchmarks(args) if args.part == "benchmarks" else compare(args)
 
