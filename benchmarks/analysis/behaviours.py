@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import math
 import platform
+import re
 import time
 from pathlib import Path
 
@@ -107,6 +108,14 @@ def _judge(url: str, model: str, timeout: float) -> list[str]:
     return lines + [""]
 
 
+def _kept_sections(page: Path) -> list[str]:
+    """Sections other scripts own on this page (overhead.py's, between its markers), kept as they are."""
+    if not page.exists():
+        return []
+    found = re.search(r"<!-- overhead:start -->.*?<!-- overhead:end -->", page.read_text(encoding="utf-8"), re.DOTALL)
+    return ["", found.group(0)] if found else []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
@@ -140,6 +149,7 @@ def main() -> None:
     ]
     if args.judge_url:
         lines += ["## LLM judge", "", *_judge(args.judge_url, args.judge_model, args.judge_timeout)]
+    lines += _kept_sections(args.out)
     with AtomicFile(args.out) as out:
         out.temp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
