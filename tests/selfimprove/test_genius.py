@@ -18,10 +18,12 @@ NL = 10   # the scripted "newline" token
 class ScriptedForesight:
     """Returns rollouts whose scores come from a script, one list of scores per call; records each call."""
 
-    def __init__(self, scores: list[list[float]], finished_at: int | None = None) -> None:
+    def __init__(self, scores: list[list[float]], finished_at: int | None = None,
+                 finished: set[tuple[int, int]] = frozenset()) -> None:
         self.scores = scores
         self.calls: list[dict] = []
         self.finished_at = finished_at
+        self.finished = finished   # (call, candidate) pairs whose step ends the response
 
     def __call__(self, model, tokenizer, prefix_ids, *, k, horizon_steps, max_new_tokens, temperature, top_p, seed):
         call = len(self.calls)
@@ -29,7 +31,7 @@ class ScriptedForesight:
         out = []
         for i, score in enumerate(self.scores[call][:k]):
             token = 100 + 10 * call + i
-            finished = self.finished_at is not None and call >= self.finished_at
+            finished = (self.finished_at is not None and call >= self.finished_at) or (call, i) in self.finished
             step = [token, NL] + ([0] if finished else [])
             rest = [] if finished else [token + 1000, NL]
             out.append(Rollout(step=f"s{token}\n", step_ids=step, continuation="" if finished else "c\n",
@@ -156,3 +158,14 @@ def test_runs_on_a_tiny_model_with_the_real_foresight(tiny_model_dir):
     for pair in trace.pairs:
         assert pair.prompt_ids[:len(prompt)] == prompt
         assert pair.chosen_score >= pair.rejected_score and pair.chosen_ids != pair.rejected_ids
+
+
+def test_a_finished_beam_keeps_its_place_while_the_other_goes_on():
+    # Step 0: candidate 0 (f=-0.1) ends the response, candidate 1 (f=-0.2) goes on; tiny tau keeps both.
+    script = ScriptedForesight([[-0.1, -0.2], [-0.3, -0.4]], finished={(0, 0)})
+    trace = resample(None, None, PROMPT, ResampleSettings(beams=2, candidates=1, tau=1e-3, max_steps=2),
+                     rng=random.Random(0), foresight_fn=script)
+    # Only the live beam is extended at step 1, with N = 1 candidate.
+    assert [c["k"] for c in script.calls] == [2, 1] and script.calls[1]["prefix"] == [*PROMPT, 101, NL]
+    # The finished beam (value -0.1) beats the other (value -0.3) in the final draw at tiny tau.
+    assert trace.response_ids == [100, NL, 0]

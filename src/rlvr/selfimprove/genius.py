@@ -194,8 +194,11 @@ def resample(model: Any, tokenizer: Any, prompt_ids: list[int], settings: Resamp
         pair = make_pair(candidates, live, prompt_ids, step, settings.rejected, settings.tau, rng)
         if pair is not None:
             pairs.append(pair)
-        picked = draw_without_replacement(softmax([c.score for c in candidates], settings.tau), settings.beams, rng)
-        beams = [_grow(live[candidates[i].beam], candidates[i], settings.max_new_tokens) for i in picked]
+        # Finished beams keep their places; the live ones are re-drawn from this step's candidates.
+        finished = [beam for beam in beams if beam.done]
+        picked = draw_without_replacement(softmax([c.score for c in candidates], settings.tau),
+                                          settings.beams - len(finished), rng)
+        beams = finished + [_grow(live[candidates[i].beam], candidates[i], settings.max_new_tokens) for i in picked]
     # The last foresight of each beam is its ending; keep one beam, drawn by its value (as the authors do).
     final = beams[draw_without_replacement(softmax([b.value for b in beams], settings.tau), 1, rng)[0]]
     return GeniusTrace(response_ids=final.ids + final.tail, pairs=pairs, generated_tokens=generated, steps=steps)
