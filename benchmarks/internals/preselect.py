@@ -378,13 +378,23 @@ def write_section() -> None:
         first = next(iter(speeds.values()))
         lines += ["", f"### Speed of `select` (generated pools of rlvr documents, mean {first['mean_chars']} characters, keep 0.2, "
                   f"a {first['classifier_mb']} MB fastText model)", "",
-                  "| documents | pool | documents / CPU second | documents / wall second (busy machine) | CPU s | kept | peak RSS MiB |",
+                  "The classifier timed is a stand-in with the benchmark's fastText settings (25 epochs, 200,000 buckets, "
+                  "dim 100), trained to tell math solutions from task prompts: speed depends on the model's size and the "
+                  "documents, not on its labels. Timed inside the benchmark process with `select_pool` (both passes):", "",
+                  "| documents | pool | documents / CPU second | documents / wall second (busy machine) | CPU s | kept | "
+                  "peak RSS MiB of the process (includes writing the pool) |",
                   "|---:|---|---:|---:|---:|---:|---:|"]
         for count, sp in sorted(speeds.items(), key=lambda kv: int(kv[0])):
             for name in ("jsonl", "parquet"):
                 r = sp[name]
                 lines.append(f"| {int(count):,} | {name} | {r['docs_per_cpu_s']:,} | {r['docs_per_wall_s']:,} | {r['cpu_s']} | "
                              f"{r['kept']:,} | {r['peak_rss_mib_so_far']} |")
+    cli = results.get("select_cli")
+    if cli:
+        lines += ["", f"The whole command, `{cli['command']}` (process start, model load, both passes): "
+                  + "; ".join(f"{int(n):,} documents: {r['cpu_s']} CPU s ({int(n) / r['cpu_s']:,.0f} documents / CPU second), "
+                              f"peak RSS {r['max_rss_mib']} MiB" for n, r in cli.items() if n.isdigit())
+                  + ". Memory does not grow with the pool."]
     ft = results.get("sft")
     if ft:
         lines += ["", "### Does selected data train better than random? (one CPU run)", "",
