@@ -73,12 +73,12 @@ def test_predictive_response_and_token_accounting(tiny, prefix, monkeypatch: pyt
         return real(*args, **kwargs)
 
     monkeypatch.setattr(module, "foresight", counting)
-    config = DecodingConfig(strategy="predictive", k=6, horizon=2, tau=0.1, temperature=1.0, max_tokens=40)
+    config = DecodingConfig(strategy="predictive", k=4, horizon=1, tau=0.1, temperature=1.0, max_tokens=20)
     out = predictive(model, tokenizer, prefix, config, seed=3)
-    assert 1 <= out.tokens <= 40
+    assert 1 <= out.tokens <= 20
     assert out.generated >= out.tokens  # every committed token was sampled in some rollout
-    assert len(asked) >= 2 and all(1 <= k <= 6 for k in asked)
-    assert any(k < 6 for k in asked[1:])  # recycled rollouts replaced fresh ones at least once
+    assert len(asked) >= 2 and all(1 <= k <= 4 for k in asked)
+    assert any(k < 4 for k in asked[1:])  # recycled rollouts replaced fresh ones at least once
     again = predictive(model, tokenizer, prefix, config, seed=3)
     assert again == out  # seeded end to end
 

@@ -55,6 +55,11 @@ class _TokenText:
         return self.cache[token]
 
 
+def closes_step(tokenizer: Any) -> Any:
+    """A cached test 'does this token id close a step' for `tokenizer`."""
+    return _TokenText(tokenizer).closes
+
+
 def step_length(ids: list[int], closes: Any) -> int:
     """How many of `ids` form the first step: up to the end of the first run of newline tokens."""
     index = 0
@@ -114,7 +119,7 @@ def foresight(model: Any, tokenizer: Any, prefix_ids: list[int], *, k: int, hori
     validate(k, horizon_steps, max_new_tokens, temperature, top_p)
     if not prefix_ids:
         raise DecodingError("prefix_ids is empty: foresight needs at least the rendered prompt")
-    closes = _TokenText(tokenizer).closes
+    closes = closes_step(tokenizer)
     ends = end_ids(model, tokenizer)
     stop = _HorizonStop(len(prefix_ids), k, horizon_steps, closes)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else ends[0]

@@ -25,7 +25,7 @@ import random
 from typing import Any
 
 from rlvr.decoding.config import DecodingConfig
-from rlvr.decoding.foresight import Rollout, _TokenText, end_ids, foresight, make_rollout
+from rlvr.decoding.foresight import Rollout, closes_step, end_ids, foresight, make_rollout
 from rlvr.decoding.result import Decoded
 
 
@@ -62,7 +62,7 @@ def recycle(rollouts: list[Rollout], committed: tuple[int, ...], tokenizer: Any,
 def predictive(model: Any, tokenizer: Any, prompt_ids: list[int], config: DecodingConfig, seed: int = 0) -> Decoded:
     """One response by Predictive-Decoding (see the module docstring for the formula)."""
     rng = random.Random(seed)
-    closes = _TokenText(tokenizer).closes
+    closes = closes_step(tokenizer)
     ends = set(end_ids(model, tokenizer))
     committed: list[int] = []
     pool: list[Rollout] = []
