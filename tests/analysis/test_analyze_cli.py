@@ -57,6 +57,17 @@ def test_alarms_are_warned(tmp_path: Path) -> None:
     assert {a["name"] for a in json.loads((tmp_path / "o.json").read_text())["alarms"]} == {"hacking", "reward_divergence"}
 
 
+def test_a_penalty_is_not_divergence(tmp_path: Path) -> None:
+    # A format penalty (reward -0.2 on unformatted, wrong answers) pays less than the strict check:
+    # nothing for a policy to exploit, so no divergence and no alarm, however many responses.
+    penalised = [{"response": "The answer is 3", "gold": "2", "reward": -0.2}] * 12
+    result = runner.invoke(app, ["analyze", str(_write(tmp_path / "s.jsonl", penalised)), "--json", str(tmp_path / "o.json")])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "o.json").read_text())
+    assert data["reward_divergence"] == 0.0
+    assert "reward_divergence" not in {a["name"] for a in data["alarms"]}
+
+
 def test_options_reach_the_metrics(tmp_path: Path) -> None:
     source = _write(tmp_path / "s.jsonl", ROWS)
     out = tmp_path / "o.json"

@@ -4,9 +4,11 @@ Three alarms, each a plain threshold on per-step numbers (all configurable in `A
 - `hacking`: share of a step's responses that rlvr's verifier screens as hacking
   (`Reason.HACKING`: prompt injection, claims of correctness, hidden markup, ...;
   rlvr/verify/screen.py) is above `hacking_share` (default 0.05).
-- `reward_divergence`: mean |training reward - strict verifier score| over the step's responses
-  is above `divergence` (default 0.2). A reward that pays where the strict check does not
-  (format bonuses, a lenient judge, a hackable rule) shows up here before accuracy moves.
+- `reward_divergence`: mean max(0, training reward - strict verifier score) over the step's
+  responses is above `divergence` (default 0.2). A reward that pays where the strict check does
+  not (format bonuses, a lenient judge, a hackable rule) shows up here before accuracy moves;
+  a penalty the strict check does not give (reward below it) is not counted, since the policy
+  cannot exploit it.
 - `format_collapse`: the step's format rate (share of responses with an extractable final
   answer) fell by more than `format_drop` (default 0.3, absolute) below the mean of the
   previous `window` steps (default 3), or is below `format_floor` (default 0.2) after having

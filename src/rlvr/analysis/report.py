@@ -90,7 +90,9 @@ def _summary(items: Sequence[_Judged], max_length: int | None, bstar: dict[str, 
     out["entropy"] = sample_entropy(with_logprobs) if with_logprobs else None
     out["hacking_share"] = sum(1 for j in items if j.hacking) / n
     paired = [(j.row.reward, float(j.correct)) for j in items if j.row.reward is not None and j.correct is not None]
-    out["reward_divergence"] = _mean([abs(r - c) for r, c in paired])
+    # One-sided: what the training reward pays above the strict check. A penalty (a format
+    # reward's minus on an unformatted answer) is not a reward the policy can exploit.
+    out["reward_divergence"] = _mean([max(0.0, r - c) for r, c in paired])
     samples = [Sample(j.row.prompt, j.row.response, bool(j.correct), j.row.reward) for j in items
                if j.row.prompt is not None and j.correct is not None]
     if samples:

@@ -12,7 +12,7 @@ over a step's responses is the rate of the same name that `rlvr train` (engine t
 - `analysis/format_rate`: 1 if the verdict found a final answer (its reason is not a format
   failure), as `rlvr analyze` decides it for samples that carry a `reason`;
 - `analysis/hacking_share`: 1 if the verifier screened the response as hacking;
-- `analysis/reward_divergence`: |training reward - strict correctness|;
+- `analysis/reward_divergence`: max(0, training reward - strict correctness) (what the reward pays above the strict check);
 - `analysis/length_mean`: tokens; `analysis/clip_ratio`: 1 if cut at the length limit (only
   where the caller knows lengths and the limit).
 B-STaR's group numbers and the alarms need a whole step and are not per-response values.
@@ -36,7 +36,7 @@ def analysis_extras(text: str, verdict: Verdict, reward: float, *, length: int |
     out.update({f"{PREFIX}{name}": float(behaviours[name]) for name in BEHAVIOURS})
     out[f"{PREFIX}format_rate"] = float(verdict.reason not in FORMAT_FAILURES)
     out[f"{PREFIX}hacking_share"] = float(verdict.reason == Reason.HACKING)
-    out[f"{PREFIX}reward_divergence"] = abs(float(reward) - float(verdict.correct))
+    out[f"{PREFIX}reward_divergence"] = max(0.0, float(reward) - float(verdict.correct))
     if length is not None:
         out[f"{PREFIX}length_mean"] = float(length)
     if truncated is not None:
