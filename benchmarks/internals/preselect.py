@@ -392,8 +392,10 @@ def write_section() -> None:
     cli = results.get("select_cli")
     if cli:
         lines += ["", f"The whole command, `{cli['command']}` (process start, model load, both passes): "
-                  + "; ".join(f"{int(n):,} documents: {r['cpu_s']} CPU s ({int(n) / r['cpu_s']:,.0f} documents / CPU second), "
+                  + "; ".join(f"{int(n):,} JSONL documents: {r['cpu_s']} CPU s ({int(n) / r['cpu_s']:,.0f} documents / CPU second), "
                               f"peak RSS {r['max_rss_mib']} MiB" for n, r in cli.items() if n.isdigit())
+                  + "; " + "; ".join(f"{int(n.split()[1]):,} parquet documents: {r['cpu_s']} CPU s, peak RSS {r['max_rss_mib']} MiB"
+                                     for n, r in cli.items() if n.startswith("parquet"))
                   + ". Memory does not grow with the pool."]
     ft = results.get("sft")
     if ft:
