@@ -17,14 +17,15 @@ PROBE_CURVES = (("pass_at_k_s", "Pass@K-S"), ("reward_at_k_s", "Reward@K-S"), ("
 
 
 def plot_runs(runs: dict[str, list["IterationRecord"]], path: Path, title: str) -> Path:
-    """Four panels over iterations for one or more runs (label -> records): held-out accuracy; Pass@K-S,
-    Reward@K-S and balance score; distinct correct answers; the temperature used."""
+    """Five panels for one or more runs (label -> records): over iterations, held-out accuracy; Pass@K-S,
+    Reward@K-S and balance score; distinct correct answers; the temperature used; and the balance score of
+    every temperature the probe measured (the grid B-STaR chose from)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 4, figsize=(19, 4.2))
+    fig, axes = plt.subplots(1, 5, figsize=(23, 4.2))
     styles = ("-", "--", ":", "-.")
     for n, (label, records) in enumerate(runs.items()):
         style = styles[n % len(styles)]
@@ -35,17 +36,27 @@ def plot_runs(runs: dict[str, list["IterationRecord"]], path: Path, title: str) 
             axes[1].plot(xs, [r.probe[key] for r in trained], style, marker="o", label=f"{name} ({label})")
         axes[2].plot(xs, [r.probe["distinct_correct"] for r in trained], style, marker="o", label=label)
         axes[3].plot(xs, [r.temperature for r in trained], style, marker="o", label=label)
+        for r in trained:   # what B-STaR chose from: the balance score of every temperature measured
+            if len(r.grid) > 1:
+                temps = sorted({g["temperature"] for g in r.grid})
+                best = [max(g["balance"] for g in r.grid if g["temperature"] == t) for t in temps]
+                axes[4].plot(temps, best, style, marker="o", label=f"{label}, iteration {r.iteration}")
     axes[0].set_title("held-out accuracy (iteration 0 = start)")
     axes[0].set_ylim(-0.02, 1.02)
     axes[1].set_title("probe before each iteration's SFT")
     axes[1].set_ylim(-0.02, 1.02)
     axes[2].set_title("distinct correct answers per probe prompt")
     axes[3].set_title("sampling temperature")
+    axes[4].set_title("probe balance score by temperature (best tau)")
+    axes[4].set_xlabel("temperature")
     from matplotlib.ticker import MaxNLocator
 
-    for ax in axes:
+    last = max((r.iteration for records in runs.values() for r in records), default=1)
+    for ax in axes[:4]:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlim(-0.2, max(last, 1) + 0.2)
         ax.set_xlabel("iteration")
+    for ax in axes:
         ax.grid(alpha=0.3)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7)
