@@ -396,7 +396,7 @@ def write_section() -> None:
                               f"peak RSS {r['max_rss_mib']} MiB" for n, r in cli.items() if n.isdigit())
                   + "; " + "; ".join(f"{int(n.split()[1]):,} parquet documents: {r['cpu_s']} CPU s, peak RSS {r['max_rss_mib']} MiB"
                                      for n, r in cli.items() if n.startswith("parquet"))
-                  + ". Memory does not grow with the pool."]
+                  + "."]
     ft = results.get("sft")
     if ft:
         lines += ["", "### Does selected data train better than random? (one CPU run)", "",
