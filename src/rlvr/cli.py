@@ -16,7 +16,6 @@ from rlvr.evaluate import cli as evaluate_cli
 from rlvr.evaluate import compare_cli
 from rlvr.execute import cli as execute_cli
 from rlvr.ilo import cli as ilo_cli
-from rlvr.preselect import cli as preselect_cli
 from rlvr.merging import cli as merging_cli
 from rlvr.preselect import cli as preselect_cli
 from rlvr.rewards import cli as rewards_cli
@@ -76,7 +75,6 @@ app.command("execute")(execute_cli.execute)
 app.command("analyze")(analysis_cli.analyze)
 app.command("ilo")(ilo_cli.ilo)
 app.command("ilo-extract")(ilo_cli.ilo_extract)
-app.add_typer(preselect_cli.app, name="preselect")
 app.command("merge")(merging_cli.merge)
 app.command("diff")(merging_cli.diff)
 app.command("compare")(compare_cli.compare)
