@@ -30,7 +30,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 RESULTS_MD = HERE / "RESULTS.md"
-RESULTS_JSON = HERE / "merging.json"
+RESULTS_JSON = HERE / "merging.json"  # --json may point elsewhere (two parts run side by side)
 FIGURES = HERE / "merging"
 START = "<!-- merging:start (written by benchmarks/internals/merging.py) -->"
 END = "<!-- merging:end -->"
@@ -38,12 +38,12 @@ END = "<!-- merging:end -->"
 # name -> (method, keyword arguments of MergeSpec besides models/base); every merge is base + trained.
 MERGES: dict[str, tuple[str, dict[str, Any]]] = {
     "linear 0.5/0.5": ("linear", {"weights": [0.5, 0.5]}),
-    "task_arithmetic lambda=0.5": ("task_arithmetic", {"lam": 0.5}),
-    "task_arithmetic lambda=2 (extrapolate)": ("task_arithmetic", {"lam": 2.0}),
     "ties density=0.2": ("ties", {"density": 0.2}),
-    "dare_linear density=0.2": ("dare_linear", {"density": 0.2, "seed": 0}),
     "dare_ties density=0.2": ("dare_ties", {"density": 0.2, "seed": 0}),
     "slerp t=0.5": ("slerp", {"t": 0.5}),
+    "task_arithmetic lambda=2 (extrapolate)": ("task_arithmetic", {"lam": 2.0}),
+    "dare_linear density=0.2": ("dare_linear", {"density": 0.2, "seed": 0}),
+    "task_arithmetic lambda=0.5": ("task_arithmetic", {"lam": 0.5}),
 }
 
 
@@ -73,42 +73,91 @@ def run_merges(trained: Path, heldout: Any, data: dict[str, Any], work: Path) ->
         accuracy = _score(folder, heldout)
         rows[name] = {"method": method, "params": extra, "accuracy": accuracy, "merge_cpu_s": round(merge_cpu, 1)}
         print(f"{name}: accuracy {accuracy:.3f} (merge {merge_cpu:.0f} CPU s)", flush=True)
-        RESULTS_JSON.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        _save(data)
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_diff(trained: Path, heldout: Any, data: dict[str, Any], work: Path, block_size: int) -> None:
+def run_updates(trained: Path, data: dict[str, Any], work: Path, diff_from: Path | None) -> None:
+    """The update-size and update-sparsity figures: `rlvr diff --no-swap` here, or an earlier one's folder."""
     from rlvr.merging.run import FIGURES as NAMES
     from rlvr.merging.run import diff_checkpoints
 
-    if "diff" in data:
+    if "diff" in data and diff_from is None:
         return
-    out = work / "diff"
-    record = diff_checkpoints("default", str(trained), out, block_size=block_size, heldout=heldout, device="cpu")
     FIGURES.mkdir(exist_ok=True)
-    for name in NAMES.values():
-        shutil.copy(out / name, FIGURES / name)
-    data["diff"] = record
+    out = diff_from or work / "diff"
+    if diff_from is None:
+        diff_checkpoints("default", str(trained), out, heldout=None, device="cpu")
+    data["diff"] = json.loads((out / "diff.json").read_text(encoding="utf-8"))
+    for key in ("size", "sparsity"):
+        shutil.copy(out / NAMES[key], FIGURES / NAMES[key])
+    _save(data)
+
+
+def run_swaps(trained: Path, heldout: Any, data: dict[str, Any], block_size: int) -> None:
+    """Base and trained accuracy, then the base with each block of trained layers; every score saved at once."""
+    from rlvr.merging.checkpoints import open_checkpoint
+    from rlvr.merging.diff import blocks, swap_ablation
+    from rlvr.models import load
+
+    FIGURES.mkdir(exist_ok=True)
+    swap = data.setdefault("swap", {"block_size": block_size, "accuracy": {}, "layer_swap": []})
+    scores = swap["accuracy"]
+    done = {(row["first"], row["last"]) for row in swap["layer_swap"]}
+    ranges = [r for r in blocks(open_checkpoint("default").num_layers, block_size) if r not in done]
+    if "base" in scores and "trained" in scores and not ranges:
+        return
+    base, other = load("default", device="cpu"), load(str(trained), device="cpu")
+    score = heldout.scorer(base.tokenizer)
+    for name, loaded in (("base", base), ("trained", other)):
+        if name not in scores:
+            scores[name] = score(loaded.model)
+            print(f"{name}: accuracy {scores[name]:.3f}", flush=True)
+            _save(data)
+    base_state = {k: v.detach().clone() for k, v in base.model.state_dict().items()}
+    trained_state = {k: v.detach() for k, v in other.model.state_dict().items()}
+
+    def keep(result: Any) -> None:
+        swap["layer_swap"].append({"first": result.first, "last": result.last, "accuracy": result.accuracy})
+        swap["layer_swap"].sort(key=lambda row: row["first"])
+        print(f"layers {result.first}-{result.last}: accuracy {result.accuracy:.3f}", flush=True)
+        _save(data)
+        _swap_figure(swap, len(heldout.problems))
+
+    swap_ablation(base.model, base_state, trained_state, ranges, score, on_done=keep)
+
+
+def _swap_figure(swap: dict[str, Any], problems: int) -> None:
+    from rlvr.merging.diff import SwapScore
+    from rlvr.merging.plots import plot_layer_swap
+
+    rows = [SwapScore(**row) for row in swap["layer_swap"]]
+    plot_layer_swap(rows, swap["accuracy"]["base"], swap["accuracy"]["trained"], FIGURES / "layer_swap.png",
+                    f"base with a block of trained layers: held-out accuracy ({problems} problems)")
+
+
+def _save(data: dict[str, Any]) -> None:
     RESULTS_JSON.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 def section(data: dict[str, Any]) -> str:
     diff = data.get("diff", {})
-    accuracy = diff.get("accuracy", {})
+    swap = data.get("swap", {})
+    accuracy = swap.get("accuracy", {})
     lines = [START, "## Merging: base, trained and the merges between them (`rlvr merge`, `rlvr diff`)", "",
              f"Trained model: {data.get('trained_note', data.get('trained', '?'))}. Base: the embedded "
              "SmolLM2-135M-Instruct. Held-out: " + _heldout_text(data) + ". Machine: " + data.get("machine", "?") + ".",
-             "", "| model | held-out accuracy |", "|---|---|"]
-    if accuracy:
-        lines.append(f"| base | {accuracy['base']:.3f} |")
-        lines.append(f"| trained | {accuracy['trained']:.3f} |")
-    for name, row in data.get("merges", {}).items():
-        lines.append(f"| merge: {name} | {row['accuracy']:.3f} |")
-    if diff:
+             ""]
+    table = [f"| {name} | {accuracy[name]:.3f} |" for name in ("base", "trained") if name in accuracy]
+    table += [f"| merge: {name} | {row['accuracy']:.3f} |" for name, row in data.get("merges", {}).items()]
+    if table:
+        lines += ["| model | held-out accuracy |", "|---|---|", *table]
+    if swap.get("layer_swap"):
         lines += ["", "Layer-swap ablation (the base with one block of trained layers, same held-out set):", "",
                   "| layers from the trained model | held-out accuracy |", "|---|---|"]
-        for row in diff.get("layer_swap", []):
+        for row in swap["layer_swap"]:
             lines.append(f"| {row['first']}-{row['last']} | {row['accuracy']:.3f} |")
+    if diff:
         layer_rows = [r for r in diff["updates"] if isinstance(r["layer"], int)]
         outside = [r for r in diff["updates"] if not isinstance(r["layer"], int)]
         changed = sum(r["changed_share"] * r["parameters"] for r in diff["updates"]) / sum(r["parameters"] for r in diff["updates"])
@@ -119,8 +168,9 @@ def section(data: dict[str, Any]) -> str:
                   f"(largest at layer {layer_rows[sizes.index(max(sizes))]['layer']})"
                   + (f", outside the layers {outside[0]['relative_update']:.2e}" if outside else "") + ".", "",
                   "![relative update per layer](merging/update_size.png)",
-                  "![share of parameters changed per layer](merging/update_sparsity.png)",
-                  "![layer-swap ablation](merging/layer_swap.png)"]
+                  "![share of parameters changed per layer](merging/update_sparsity.png)"]
+    if swap.get("layer_swap"):
+        lines.append("![layer-swap ablation](merging/layer_swap.png)")
     if data.get("reading"):
         lines += ["", data["reading"]]
     lines += ["", "Reproduce: `python benchmarks/internals/merging.py --trained RUN_FOLDER`.", END]
@@ -150,10 +200,16 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=64)
     parser.add_argument("--max-tokens", type=int, default=64)
     parser.add_argument("--block-size", type=int, default=5)
-    parser.add_argument("--only", choices=("merges", "diff"), action="append")
+    parser.add_argument("--only", choices=("merges", "swaps", "updates"), action="append")
     parser.add_argument("--fresh", action="store_true", help="discard merging.json first")
     parser.add_argument("--reuse", action="store_true", help="only rewrite the section from merging.json")
+    parser.add_argument("--diff-from", type=Path, default=None,
+                        help="take the update figures from an earlier `rlvr diff default TRAINED --no-swap -o DIR`")
+    parser.add_argument("--json", type=Path, default=None, help="results file instead of merging.json")
     args = parser.parse_args()
+    if args.json is not None:
+        global RESULTS_JSON
+        RESULTS_JSON = args.json
     data: dict[str, Any] = {} if args.fresh or not RESULTS_JSON.exists() else json.loads(RESULTS_JSON.read_text())
     if not args.reuse:
         import torch
@@ -171,10 +227,15 @@ def main() -> None:
         if args.trained_note:
             data["trained_note"] = args.trained_note
         with tempfile.TemporaryDirectory(prefix="rlvr-merging-") as tmp:
-            if not args.only or "diff" in args.only:
-                run_diff(trained, heldout, data, Path(tmp), args.block_size)
-            if not args.only or "merges" in args.only:
+            steps = args.only or ["swaps", "merges", "updates"]
+            if "swaps" in steps:
+                run_swaps(trained, heldout, data, args.block_size)
+            if "merges" in steps:
                 run_merges(trained, heldout, data, Path(tmp))
+            if "updates" in steps:
+                run_updates(trained, data, Path(tmp), args.diff_from)
+    elif args.diff_from is not None:
+        run_updates(Path(data["trained"]), data, Path(tempfile.gettempdir()), args.diff_from)
     write_section(section(data))
     print(f"wrote {RESULTS_MD}")
 
