@@ -19,6 +19,7 @@ from rlvr.ilo import cli as ilo_cli
 from rlvr.merging import cli as merging_cli
 from rlvr.preselect import cli as preselect_cli
 from rlvr.rewards import cli as rewards_cli
+from rlvr.selfimprove import cli as selfimprove_cli
 from rlvr.serve import cli as serve_cli
 from rlvr.tasks import cli as tasks_cli
 from rlvr.train import cli as train_cli
@@ -70,6 +71,7 @@ app.add_typer(rewards_cli.app, name="rewards")
 app.command("train")(train_cli.train)
 app.command("eval")(evaluate_cli.evaluate)
 app.command("demo")(train_cli.demo)
+app.command("self-improve")(selfimprove_cli.self_improve)
 app.command("serve")(serve_cli.serve)
 app.command("execute")(execute_cli.execute)
 app.command("analyze")(analysis_cli.analyze)
