@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-AREAS = ["verifier", "rewards", "tasks", "engines", "serve", "train", "code", "analysis"]
+AREAS = ["verifier", "rewards", "tasks", "engines", "serve", "train", "code", "analysis", "evaluate", "selfimprove",
+         "internals"]
 
 
 def _demote(text: str) -> str:
