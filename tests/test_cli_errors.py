@@ -70,6 +70,17 @@ def _literal_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[tupl
         ("serve",): ["serve", "--rewards", MARK],
         ("execute",): ["execute", marked],
         ("analyze",): ["analyze", marked],
+        ("compare",): ["compare", marked, str(tmp_path / "other.json")],
+        ("self-improve",): ["self-improve", str(tmp_path / f"{MARK}.yaml")],
+        ("merge",): ["merge", str(tmp_path / "a"), str(tmp_path / "b"), "-m", MARK, "-o", str(tmp_path / "m")],
+        ("diff",): ["diff", str(tmp_path / MARK), str(tmp_path / "b"), "-o", str(tmp_path / "d")],
+        ("ilo",): ["ilo", "default", "--data", marked],
+        ("ilo-extract",): ["ilo-extract", str(tmp_path / MARK), "--out", str(tmp_path / "x.tsv")],
+        ("preselect", "score"): ["preselect", "score", "--models", "a,b,c", "--abilities", "1,2,3", "--docs", marked,
+                                 "--out", str(tmp_path / "s.jsonl")],
+        ("preselect", "train"): ["preselect", "train", "--scores", marked, "--out", str(tmp_path / "c.bin")],
+        ("preselect", "select"): ["preselect", "select", "--model", str(tmp_path / "c.bin"), "--docs", marked,
+                                  "--keep", "0.2", "--out", str(tmp_path / "o.jsonl")],
     }
 
 

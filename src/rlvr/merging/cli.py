@@ -37,6 +37,7 @@ def merge(
     try:
         spec = MergeSpec(method=method, models=list(models), base=base, weights=_floats(weights, "--weights"),
                          density=density, t=t, lam=lam, layers=layers, dtype=dtype, seed=seed)
+        spec.check()  # a bad method or setting is one line, before any progress output
         note(f"merging {len(models) + (base is not None)} checkpoints with {method}...")
         note(f"wrote {run_merge(spec, output, quiet=False)}")
     except (MergeError, ValueError) as err:
