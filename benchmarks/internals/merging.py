@@ -6,7 +6,8 @@
    the layer-swap ablation (the base with each block of trained layers), as figures.
 
 Held-out set: 64 arithmetic problems (difficulty 1, the default recipe's held-out seed), one greedy
-sample each, at most 64 tokens, the model's own system prompt: the same for every model, so
+sample each, at most 64 tokens, one system prompt (--system-prompt; the model's own by default,
+but pass the one the trained model was trained with): the same for every model, so
 differences come from the weights alone. Results accumulate in merging.json (a rerun skips what
 is there; --fresh starts over) and the "Merging" section of RESULTS.md (between its markers).
 
@@ -180,7 +181,8 @@ def section(data: dict[str, Any]) -> str:
 def _heldout_text(data: dict[str, Any]) -> str:
     h = data.get("heldout", {})
     return (f"{h.get('problems', '?')} {'/'.join(h.get('tasks', []))} problems (difficulty {h.get('difficulty', '?')}, "
-            f"seed {h.get('seed', '?')}), greedy, at most {h.get('max_tokens', '?')} tokens")
+            f"seed {h.get('seed', '?')}), greedy, at most {h.get('max_tokens', '?')} tokens, "
+            + (f"system prompt `{h['system_prompt']}`" if h.get("system_prompt") else "the model's own system prompt"))
 
 
 def write_section(text: str) -> None:
@@ -198,6 +200,9 @@ def main() -> None:
     parser.add_argument("--trained", type=Path, help="the trained model: an rlvr training run or a model folder")
     parser.add_argument("--trained-note", default=None, help="how the trained model was made, for the page")
     parser.add_argument("--n", type=int, default=64)
+    parser.add_argument("--system-prompt", default=None,
+                        help="system message for every evaluation (default: the model's own); use the one the trained "
+                             "model was trained with")
     parser.add_argument("--max-tokens", type=int, default=64)
     parser.add_argument("--block-size", type=int, default=5)
     parser.add_argument("--only", choices=("merges", "swaps", "updates"), action="append")
@@ -221,7 +226,7 @@ def main() -> None:
             sys.exit("--trained is required unless --reuse")
         torch.set_num_threads(2)
         trained = resolve(args.trained)
-        heldout = HeldoutSet(n=args.n, max_tokens=args.max_tokens)
+        heldout = HeldoutSet(n=args.n, max_tokens=args.max_tokens, system_prompt=args.system_prompt)
         data.update(trained=str(trained), heldout=heldout.describe(),
                     machine=f"{platform.machine()} CPU (2 cores shared with other jobs), torch threads 2")
         if args.trained_note:

@@ -58,6 +58,7 @@ def diff(
     difficulty: int = typer.Option(1, "--difficulty", help="Held-out difficulty."),
     max_tokens: int = typer.Option(64, "--max-tokens", help="Most tokens per response (greedy)."),
     batch_size: int = typer.Option(32, "--batch-size", help="Sequences per generate call."),
+    system_prompt: str = typer.Option(None, "--system-prompt", help="System message of the held-out evaluation; default: the model's own (use the one the model was trained with)."),
 ) -> None:
     """Where an update lives: per-layer update size and share changed, and a layer-swap ablation."""
     from rlvr.merging.errors import MergeError
@@ -72,7 +73,8 @@ def diff(
         heldout = None
         if swap:
             names = [part.strip() for part in tasks.split(",") if part.strip()]
-            heldout = HeldoutSet(tasks=names, n=n, difficulty=difficulty, max_tokens=max_tokens, batch_size=batch_size)
+            heldout = HeldoutSet(tasks=names, n=n, difficulty=difficulty, max_tokens=max_tokens, batch_size=batch_size,
+                                 system_prompt=system_prompt)
         if not swap:
             record = diff_checkpoints(base, trained, output, tolerance=tolerance, block_size=block_size)
         else:

@@ -21,22 +21,25 @@ class HeldoutSet:
     max_tokens: int = 64
     seed: int = HELDOUT_SEED
     batch_size: int = 32
+    system_prompt: str | None = None  # None: the model's own
     problems: list[Problem] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self.problems = heldout_problems(list(self.tasks), self.n, [self.difficulty], self.seed)
 
     def scorer(self, tokenizer: Any, progress: ProgressHook | None = None) -> Callable[[Any], float]:
-        """A function model -> held-out accuracy (the model's own system prompt, one greedy sample each)."""
+        """A function model -> held-out accuracy (one greedy sample each, under `system_prompt`)."""
         params = SamplingParams(max_tokens=self.max_tokens, temperature=0.0, seed=self.seed)
 
         def score(model: Any) -> float:
             sampler = TransformersSampler(model, tokenizer, batch_size=self.batch_size)
-            return evaluate_problems(sampler, self.problems, 1, params, progress=progress).overall.accuracy
+            return evaluate_problems(sampler, self.problems, 1, params, system_prompt=self.system_prompt,
+                                     progress=progress).overall.accuracy
 
         return score
 
     def describe(self) -> dict[str, Any]:
         """The settings, for the JSON record."""
         return {"tasks": list(self.tasks), "n": self.n, "difficulty": self.difficulty,
-                "max_tokens": self.max_tokens, "seed": self.seed, "sampling": "greedy", "problems": len(self.problems)}
+                "max_tokens": self.max_tokens, "seed": self.seed, "sampling": "greedy", "problems": len(self.problems),
+                "system_prompt": self.system_prompt}
