@@ -102,6 +102,8 @@ def compare(args: argparse.Namespace) -> None:
     work.mkdir(parents=True, exist_ok=True)
     common = ["--tasks", "arithmetic", "--difficulty", "1", "--n", str(args.n), "--max-tokens", str(args.max_tokens),
               "--backend", "transformers"]
+    if args.system_prompt:
+        common += ["--system-prompt", args.system_prompt]
     cpu: dict[str, float] = {}
     laser_eval = work / "laser_d_eval"
     if args.laser_json is None and not (laser_eval / "checkpoints.json").exists():
@@ -117,16 +119,19 @@ def compare(args: argparse.Namespace) -> None:
                           "--labels", "base,default,laser_d", "--out", str(out)])
     table = (out / "compare.md").read_text(encoding="utf-8").split("\n", 2)[2].replace("compare.png", "compare/compare.png")
     steps = {"default": _steps(args.default_run), "laser_d": _steps(args.laser_run)}
+    laser_start = _start_model(args.laser_run)
+    prompt = (f"the system prompt `{args.system_prompt}`" if args.system_prompt
+              else "the model's own system prompt")
     body = [
         "## `rlvr compare`: base vs default vs laser_d (short runs)",
         "",
         f"- base: the embedded SmolLM2-135M-Instruct; default: `{args.default_run}` (default recipe, "
-        f"{steps['default']} steps); laser_d: `{args.laser_run}` (laser_d recipe from the base model, "
+        f"{steps['default']} steps); laser_d: `{args.laser_run}` (laser_d recipe from `{laser_start}`, "
         f"{steps['laser_d']} steps). **The laser_d run is very short** (2 shared CPU cores under heavy load): it "
         "shows the command and the figure, not what the recipe reaches (LASER-D is meant to start from a policy "
         "that already solves the task; the recipes' real comparison is benchmarks/train/RESULTS.md).",
         f"- Every model on the same {args.n} held-out arithmetic problems (difficulty 1, seed 10000), greedy, "
-        f"max {args.max_tokens} tokens, the task's own prompt and the model's own system prompt.",
+        f"max {args.max_tokens} tokens, the task's own prompt and {prompt}.",
         ("- CPU time (user + system) of the commands run by this script: "
          + ", ".join(f"{k} {v / 60:.1f} min" for k, v in cpu.items()) + f" ({machine()})."),
         "",
@@ -147,6 +152,16 @@ def compare(args: argparse.Namespace) -> None:
         body += ["", "![laser_d checkpoints](laser_d_checkpoints.png)"]
     put_section("evalconv-compare", "\n".join(body))
     print("\n".join(body))
+
+
+def _start_model(run_folder: str) -> str:
+    """The `model` a run started from (its config.yaml), or '?' when the run has none."""
+    import yaml
+
+    try:
+        return str(yaml.safe_load((Path(run_folder) / "config.yaml").read_text())["model"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "?"
 
 
 def _steps(run_folder: str) -> Any:
@@ -174,6 +189,7 @@ def main() -> None:
     c.add_argument("--n", type=int, default=32)
     c.add_argument("--max-tokens", type=int, default=64)
     c.add_argument("--work", default="/tmp/rlvr_paper_eval", help="where the per-model eval JSONs go")
+    c.add_argument("--system-prompt", default=None, help="system message for every evaluation (default: the model's own)")
     for name in ("base", "default", "laser"):
         c.add_argument(f"--{name}-json", help=f"an `rlvr eval --json` file already written for {name} (not sampled again)")
     args = parser.parse_args()
