@@ -136,8 +136,8 @@ def main() -> int:
                                        else args.start_label or start_model)
         stages = []
         for stage, (minutes, seed) in enumerate(warmup):
-            overrides = [f"output={work / f'warmup{stage}'}", f"model={start_model}", *args.set, f"seed={seed}",
-                         f"tasks.seed={seed}", f"budget.minutes={minutes}", "budget.steps=1000"]
+            overrides = [f"output={work / f'warmup{stage}'}", f"model={start_model}", SAME_PROMPT, *args.set,
+                         f"seed={seed}", f"tasks.seed={seed}", f"budget.minutes={minutes}", "budget.steps=1000"]
             warm = train_trl(load_config("default", overrides))
             stages.append({**warm.to_dict(), "start_model": results["pair_start_model"] if not stage else
                            f"warm-up stage {stage}", "seed": seed, "minutes": minutes})
@@ -155,7 +155,7 @@ def main() -> int:
             for name, recipe in PAIR:
                 if baseline is not None and name == "grpo":
                     continue
-                overrides = [f"output={work / f'seed{seed}' / name}", f"model={start_model}", *args.set,
+                overrides = [f"output={work / f'seed{seed}' / name}", f"model={start_model}", SAME_PROMPT, *args.set,
                              f"seed={seed}", f"tasks.seed={seed}"]
                 if args.laser_steps is not None:
                     overrides.append(f"budget.steps={args.laser_steps}")
@@ -214,6 +214,9 @@ def main() -> int:
 
 
 PAIR = (("grpo", "default"), ("laser_d", "laser_d"))
+# The warm-up and both halves of the LASER-D comparison use laser_d's prompt (the model's own system
+# prompt), the one the comparison was measured with; the demo's recipe adds a format instruction.
+SAME_PROMPT = "system_prompt=null"
 
 
 def render_only(out_dir: Path) -> int:
