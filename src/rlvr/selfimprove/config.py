@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 # The typed reader and YAML/TOML/override handling of `rlvr train` recipes, reused so both
 # commands read and reject recipes the same way.
-from rlvr.train.config import RECIPE_SUFFIXES, ConfigError, _apply_override, _build, read_file
+from rlvr.train.config import RECIPE_SUFFIXES, ConfigError, _apply_override, _build, read_file, shipped_recipe, shipped_recipes
 
 # The only reward that is a verifier's yes/no rather than a score: tau (a score threshold) needs another.
 VERIFIER_REWARD = "correct"
@@ -155,19 +154,16 @@ class SelfImproveConfig:
 
 def recipe_names() -> list[str]:
     """The recipes shipped with rlvr (`rlvr self-improve NAME` accepts these)."""
-    folder = resources.files("rlvr.selfimprove") / "recipes"
-    return sorted(Path(item.name).stem for item in folder.iterdir() if item.name.endswith(RECIPE_SUFFIXES))
+    return shipped_recipes("rlvr.selfimprove")
 
 
 def recipe_path(name: str) -> Path:
     """The file of a shipped self-improvement recipe."""
-    folder = resources.files("rlvr.selfimprove") / "recipes"
-    for suffix in RECIPE_SUFFIXES:
-        candidate = folder / f"{name}{suffix}"
-        if candidate.is_file():
-            return Path(str(candidate))
-    raise ConfigError(f"no self-improvement recipe named {name!r}; shipped: {', '.join(recipe_names())}, "
-                      "or pass a file path")
+    found = shipped_recipe("rlvr.selfimprove", name)
+    if found is None:
+        raise ConfigError(f"no self-improvement recipe named {name!r}; shipped: {', '.join(recipe_names())}, "
+                          "or pass a file path")
+    return found
 
 
 def load_config(source: str | Path | None = None, overrides: list[str] | None = None) -> SelfImproveConfig:

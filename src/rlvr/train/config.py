@@ -214,20 +214,33 @@ class TrainConfig:
 # Reading ---------------------------------------------------------------------
 
 
-def recipe_names() -> list[str]:
-    """The recipes shipped with rlvr (`rlvr train NAME` accepts these)."""
-    folder = resources.files("rlvr.train") / "recipes"
+def shipped_recipes(package: str) -> list[str]:
+    """Names of the recipe files in `package`'s `recipes` folder (rlvr.train, rlvr.selfimprove)."""
+    folder = resources.files(package) / "recipes"
     return sorted(Path(item.name).stem for item in folder.iterdir() if item.name.endswith(RECIPE_SUFFIXES))
 
 
-def recipe_path(name: str) -> Path:
-    """The file of a shipped recipe."""
-    folder = resources.files("rlvr.train") / "recipes"
+def shipped_recipe(package: str, name: str) -> Path | None:
+    """The file of recipe `name` in `package`'s `recipes` folder, or None."""
+    folder = resources.files(package) / "recipes"
     for suffix in RECIPE_SUFFIXES:
         candidate = folder / f"{name}{suffix}"
         if candidate.is_file():
             return Path(str(candidate))
-    raise ConfigError(f"no recipe named {name!r}; shipped recipes: {', '.join(recipe_names())}, or pass a file path")
+    return None
+
+
+def recipe_names() -> list[str]:
+    """The recipes shipped with rlvr (`rlvr train NAME` accepts these)."""
+    return shipped_recipes("rlvr.train")
+
+
+def recipe_path(name: str) -> Path:
+    """The file of a shipped recipe."""
+    found = shipped_recipe("rlvr.train", name)
+    if found is None:
+        raise ConfigError(f"no recipe named {name!r}; shipped recipes: {', '.join(recipe_names())}, or pass a file path")
+    return found
 
 
 def load_config(source: str | Path | None = None, overrides: list[str] | None = None) -> TrainConfig:
