@@ -19,9 +19,12 @@ import argparse
 import datetime as dt
 import json
 import platform
-import re
 import tempfile
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, for results_page
+from results_page import put_section  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 START, END = "<!-- overhead:start -->", "<!-- overhead:end -->"
@@ -79,14 +82,6 @@ def section(r: dict) -> str:
     return "\n".join(lines)
 
 
-def write_section(page: Path, text: str) -> None:
-    """Replace the marked section of `page` (or append it), leaving the rest as it is."""
-    old = page.read_text(encoding="utf-8") if page.exists() else "# Analysis benchmark results\n"
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
-    new = pattern.sub(lambda _: text, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text + "\n"
-    page.write_text(new, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=4)
@@ -97,7 +92,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rlvr-overhead-") as work:
         result = measure(args.steps, args.threads, Path(work), args.set)
     (args.out_dir / "overhead.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    write_section(args.out_dir / "RESULTS.md", section(result))
+    put_section(args.out_dir / "RESULTS.md", section(result), START, END, "Analysis benchmark results")
     print(section(result))
 
 

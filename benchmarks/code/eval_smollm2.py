@@ -27,6 +27,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, for results_page
+from results_page import put_section  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 RESULTS_MD = HERE / "RESULTS.md"
@@ -131,16 +134,6 @@ def section(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    page = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Code: sandboxed execution and code tasks\n"
-    if START in page and END in page:
-        head, rest = page.split(START, 1)
-        page = head + text + rest.split(END, 1)[1]
-    else:
-        page = page.rstrip() + "\n\n" + text + "\n"
-    RESULTS_MD.write_text(page, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=10, help="code_output problems per difficulty")
@@ -173,7 +166,7 @@ def main() -> None:
         latest.update({key: data[key] for key in [*steps, "machine", "started"] if key in data})
         data = latest
         RESULTS_JSON.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    write_section(section(data))
+    put_section(RESULTS_MD, section(data), START, END, "Code: sandboxed execution and code tasks")
     print(f"wrote {RESULTS_JSON.name} and the SmolLM2 section of {RESULTS_MD.name}")
 
 

@@ -24,6 +24,9 @@ from pathlib import Path
 import numpy as np
 from rich.progress import Progress
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, for results_page
+from results_page import put_section  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "engines"))
@@ -221,12 +224,7 @@ def write_results(results, n) -> None:
         "",
     ]
     section = "\n".join(lines)
-    page = (HERE / "RESULTS.md").read_text(encoding="utf-8") if (HERE / "RESULTS.md").exists() else ""
-    if START in page and END in page:
-        page = page[: page.index(START)] + section + page[page.index(END) + len(END) + 1 :]
-    else:
-        page = page.rstrip("\n") + "\n\n" + section
-    (HERE / "RESULTS.md").write_text(page, encoding="utf-8")
+    put_section(HERE / "RESULTS.md", section, START, END, "Engine benchmarks")
     plot(results, n)
     print(section)
 

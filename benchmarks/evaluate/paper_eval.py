@@ -26,6 +26,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, for results_page
+from results_page import markers  # noqa: E402
+from results_page import put_section as put_marked  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 RLVR = [sys.executable, "-m", "rlvr.cli"]
@@ -42,15 +46,8 @@ def run(args: list[str]) -> float:
 
 def put_section(name: str, body: str) -> None:
     """Replace (or append) the section between this name's markers in RESULTS.md."""
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Evaluation results\n"
-    block = f"{start}\n{body.rstrip()}\n{end}"
-    if start in text and end in text:
-        head, rest = text.split(start, 1)
-        text = head + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    start, end = markers(name)
+    put_marked(RESULTS, f"{start}\n{body.rstrip()}\n{end}", start, end, "Evaluation benchmarks")
 
 
 def machine() -> str:

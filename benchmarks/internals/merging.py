@@ -29,6 +29,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, for results_page
+from results_page import put_section  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 RESULTS_MD = HERE / "RESULTS.md"
 RESULTS_JSON = HERE / "merging.json"  # --json may point elsewhere (two parts run side by side)
@@ -185,16 +188,6 @@ def _heldout_text(data: dict[str, Any]) -> str:
             + (f"system prompt `{h['system_prompt']}`" if h.get("system_prompt") else "the model's own system prompt"))
 
 
-def write_section(text: str) -> None:
-    page = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Inside the model\n"
-    if START in page and END in page:
-        head, rest = page.split(START, 1)
-        page = head + text + rest.split(END, 1)[1]
-    else:
-        page = page.rstrip() + "\n\n" + text + "\n"
-    RESULTS_MD.write_text(page, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trained", type=Path, help="the trained model: an rlvr training run or a model folder")
@@ -241,7 +234,7 @@ def main() -> None:
                 run_updates(trained, data, Path(tmp), args.diff_from)
     elif args.diff_from is not None:
         run_updates(Path(data["trained"]), data, Path(tempfile.gettempdir()), args.diff_from)
-    write_section(section(data))
+    put_section(RESULTS_MD, section(data), START, END, "Internals benchmark results")
     print(f"wrote {RESULTS_MD}")
 
 

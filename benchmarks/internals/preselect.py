@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import resource
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, for results_page
+from results_page import put_section  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RESULTS_JSON = HERE / "preselect.json"
@@ -351,8 +353,8 @@ def _train(model, tokenizer, texts: list[str], seed: int, batch: int = 4, lr: fl
 def write_section() -> None:
     results = _load_results()
     lines = [START, "## PreSelect: data selection by predictive strength (`rlvr preselect`)", ""]
-    lines += [f"- command: `python benchmarks/internals/preselect.py pool|bpc|evidence|speed|sft|write`; raw numbers in "
-              f"`benchmarks/internals/preselect.json`, figure `preselect.png`"]
+    lines += ["- command: `python benchmarks/internals/preselect.py pool|bpc|evidence|speed|sft|write`; raw numbers in "
+              "`benchmarks/internals/preselect.json`, figure `preselect.png`"]
     pool = results.get("pool")
     if pool:
         lines.append(f"- pool: {pool['documents']} documents from rlvr's own data (mean {pool['mean_chars']} characters): "
@@ -413,12 +415,7 @@ def write_section() -> None:
         lines += ["", "### Reading", "", reading]
     lines.append(END)
     section = "\n".join(lines) + "\n"
-    text = RESULTS_MD.read_text() if RESULTS_MD.exists() else "# Internals benchmark results\n\n"
-    if START in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END) + 1:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS_MD.write_text(text)
+    put_section(RESULTS_MD, section, START, END, "Internals benchmark results")
     print(section)
 
 

@@ -22,6 +22,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, for results_page
+from results_page import put_section  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 PNG = HERE / "bstar.png"
@@ -87,14 +90,7 @@ def report(out: Path) -> None:
         lines += [f"### {label}", "", f"CPU time {_cpu_minutes(out, arm, records)} (1 torch thread); generated "
                   f"tokens: {probe} for the probe, {train} for training samples.", "", *table(records), ""]
     lines += [f"![B-STaR vs STaR]({PNG.name})", "", "<!-- reading: written by hand below the markers -->", END]
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Self-improvement benchmarks\n\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = before + "\n".join(lines) + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    put_section(RESULTS, "\n".join(lines), START, END, "Self-improvement benchmarks")
     print(f"wrote {PNG} and the B-STaR section of {RESULTS}")
 
 

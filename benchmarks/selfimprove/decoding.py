@@ -23,7 +23,11 @@ from __future__ import annotations
 import argparse
 import json
 import time
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, for results_page
+from results_page import put_section  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
@@ -135,13 +139,8 @@ def report(args: argparse.Namespace) -> None:
     figure.tight_layout()
     figure.savefig(PNG, dpi=100)
     lines += [f"![accuracy vs generated tokens]({PNG.name})", "", args.note or "", END]
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Self-improvement and decoding benchmarks\n"
     section = "\n".join(lines)
-    if START in text and END in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    put_section(RESULTS, section, START, END, "Self-improvement benchmarks")
     print(section)
 
 

@@ -23,8 +23,12 @@ import argparse
 import copy
 import json
 import time
+import sys
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, for results_page
+from results_page import put_section  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
@@ -217,13 +221,7 @@ def report(out: Path) -> None:
                      f"mean calibration weight over training batches: {'n/a' if w is None else f'{w:.3f}'}.")
     lines += ["CPU seconds by phase: " + ", ".join(f"{k} {v:.0f}" for k, v in phases.items()) + ".", "",
               f"![Genius vs SFT]({PNG.name})", "", "<!-- reading: written by hand below the markers -->", END]
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Self-improvement benchmarks\n\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + "\n".join(lines) + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    put_section(RESULTS, "\n".join(lines), START, END, "Self-improvement benchmarks")
     print(f"wrote {PNG} and the Genius section of {RESULTS}")
 
 
