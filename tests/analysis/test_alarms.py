@@ -39,6 +39,15 @@ def test_format_collapse_fires_on_a_sudden_drop_not_on_a_steady_low() -> None:
     assert check_alarms(_steps(format_rate=[0.9, 0.7, 0.6, 0.5])) == []  # gradual: 0.1-0.2 per step
 
 
+def test_format_floor_needs_a_window_above_it_first() -> None:
+    # A base model that rarely formats hovers around the floor from the start (the demo: 25% then 19%).
+    assert check_alarms(_steps(format_rate=[0.25, 0.19, 0.22])) == []
+    # A slow slide from an established rate does cross it: too gradual for the drop rule.
+    alarms = check_alarms(_steps(format_rate=[0.45, 0.35, 0.3, 0.25, 0.15]))
+    assert [(a.step, a.name) for a in alarms] == [(4, "format_collapse")]
+    assert "below the floor" in alarms[0].message
+
+
 def test_thresholds_are_configurable_and_small_steps_are_ignored() -> None:
     steps = _steps(hacking_share=[0.1])
     assert check_alarms(steps, AlarmConfig(hacking_share=0.2)) == []

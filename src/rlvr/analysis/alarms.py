@@ -11,8 +11,8 @@ Three alarms, each a plain threshold on per-step numbers (all configurable in `A
   cannot exploit it.
 - `format_collapse`: the step's format rate (share of responses with an extractable final
   answer) fell by more than `format_drop` (default 0.3, absolute) below the mean of the
-  previous `window` steps (default 3), or is below `format_floor` (default 0.2) after having
-  been above it.
+  previous `window` steps (default 3), or is below `format_floor` (default 0.2) after `window`
+  steps in a row at or above it.
 The thresholds are starting points, not tuned on runs; a step with fewer than `min_samples`
 responses (default 8) raises no alarm, so one odd sample does not fire.
 """
@@ -90,7 +90,9 @@ def check_alarms(steps: Sequence[StepSignals], config: AlarmConfig | None = None
                 if before - s.format_rate > cfg.format_drop:
                     alarms.append(Alarm(s.step, "format_collapse", s.format_rate, before - cfg.format_drop,
                                         f"step {s.step}: format rate fell to {s.format_rate:.0%} from {before:.0%} over the last {len(recent)} steps"))
-                elif s.format_rate < cfg.format_floor <= max(history):
+                elif s.format_rate < cfg.format_floor and len(recent) == cfg.window and min(recent) >= cfg.format_floor:
+                    # Below the floor after a whole window above it: a rate that hovers around the
+                    # floor from the start (a base model that rarely formats) is noise, not a collapse.
                     alarms.append(Alarm(s.step, "format_collapse", s.format_rate, cfg.format_floor,
                                         f"step {s.step}: format rate {s.format_rate:.0%} is below the floor {cfg.format_floor:.0%}"))
             history.append(s.format_rate)
