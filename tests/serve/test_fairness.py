@@ -71,12 +71,18 @@ def test_a_new_request_gets_the_next_free_thread() -> None:
 def test_busy_requests_share_the_threads_evenly() -> None:
     runner = CheckRunner(workers=2, item_deadline=WAIT)
     started: list[str] = []
-    release = threading.Event()
+    gates: list[threading.Event] = []
+    opened = threading.Event()
+    lock = threading.Lock()
 
     def check(name: str):
         def run() -> Verdict:
-            started.append(name)
-            release.wait(WAIT)
+            gate = threading.Event()
+            with lock:
+                started.append(name)
+                gates.append(gate)
+            if not opened.is_set():
+                gate.wait(WAIT)
             return Verdict(correct=True, reason=Reason.EQUAL_STRING)
         return run
 
@@ -84,17 +90,27 @@ def test_busy_requests_share_the_threads_evenly() -> None:
         first = asyncio.ensure_future(runner.run([check("a")] * 20))
         await asyncio.to_thread(wait_until, lambda: len(started) == 2)
         second = asyncio.ensure_future(runner.run([check("b")] * 20))
-        await asyncio.sleep(0.05)
-        release.set()
+        await asyncio.to_thread(wait_until, lambda: runner.load().requests == 2)
+        # Free one thread at a time, oldest job first, and wait for the job it takes next: the
+        # order of starts then follows the pool's rule alone, not how the OS schedules threads
+        # (releasing everything at once let one thread run A's items while the other was descheduled).
+        for released in range(12):
+            gates[released].set()
+            await asyncio.to_thread(wait_until, lambda: len(started) >= released + 3)
+        opened.set()
+        for gate in list(gates):
+            gate.set()
         await asyncio.wait_for(asyncio.gather(first, second), WAIT)
 
     try:
         asyncio.run(scenario())
     finally:
-        release.set()
+        opened.set()
+        for gate in list(gates):
+            gate.set()
         runner.close()
-    # Once B arrived, the threads alternated: among the first 12 starts, B has at least 4.
-    assert started[:2] == ["a", "a"] and started[:12].count("b") >= 4, started
+    # A held both threads; once B arrived, each freed thread went to the request with fewer running.
+    assert started[:2] == ["a", "a"] and started[2:14] == ["b", "a"] * 6, started
 
 
 @pytest.fixture
