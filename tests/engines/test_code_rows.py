@@ -146,7 +146,9 @@ def test_rlvr_serve(rows, core) -> None:
     from rlvr.serve.app import create_app
 
     items = [{"response": r, "problem_json": problem_to_json(p)} for p, group in rows for r in group]
-    with TestClient(create_app("correct", timeout=2.0, workers=4)) as client:
+    # A generous bound: this compares scores with the in-process path, and a sandboxed HumanEval check
+    # on a loaded CI box can take longer than 2 s (it then scored 0.0, a timeout, not a wrong answer).
+    with TestClient(create_app("correct", timeout=30.0, workers=4)) as client:
         checked = client.post("/check", json={"items": items})
         prompts = [p.prompt for p, group in rows for _ in group]
         rewarded = client.post("/reward", json={"query": [p + i["response"] for p, i in zip(prompts, items)],
