@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from rlvr.merging.diff import LayerUpdate, SwapScore
 
@@ -34,10 +35,7 @@ def plot_update_size(updates: Sequence[LayerUpdate], path: Path, title: str) -> 
     ax.set_xlabel("layer")
     ax.set_ylabel("||W_trained - W_base|| / ||W_base||")
     ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def plot_sparsity(updates: Sequence[LayerUpdate], tolerance: float, path: Path, title: str) -> Path:
@@ -53,10 +51,7 @@ def plot_sparsity(updates: Sequence[LayerUpdate], tolerance: float, path: Path, 
     ax.set_ylabel("% of the layer's parameters")
     ax.set_title(title, fontsize=10)
     ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def plot_layer_swap(swaps: Sequence[SwapScore], base: float, trained: float, path: Path, title: str) -> Path:
@@ -72,6 +67,11 @@ def plot_layer_swap(swaps: Sequence[SwapScore], base: float, trained: float, pat
     ax.set_ylabel("held-out accuracy (%)")
     ax.set_title(title, fontsize=10)
     ax.legend(loc="upper right", fontsize=8)
+    return _save(plt, fig, path)
+
+
+def _save(plt: Any, fig: Any, path: Path) -> Path:
+    """Lay out, write the PNG and free the figure (pyplot keeps every open figure alive)."""
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
