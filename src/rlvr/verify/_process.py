@@ -55,12 +55,14 @@ class Zygote:
     """One pre-imported interpreter that forks ready workers on request."""
 
     def __init__(self) -> None:
-        self.process = _popen("--zygote")
+        # The zygote removes its socket folder when its stdin closes, so the folder goes also when this
+        # process is killed and never reaches close() (a reward worker stopped by its engine).
+        self._directory = tempfile.mkdtemp(prefix="rlvr-verify-")
+        self.process = _popen("--zygote", self._directory)
         self.ready = threading.Event()
         self.dead = False
         self._lock = threading.Lock()
         self._forks = 0
-        self._directory = tempfile.mkdtemp(prefix="rlvr-verify-")
         threading.Thread(target=self._read, name="rlvr-verify-zygote", daemon=True).start()
 
     def _read(self) -> None:

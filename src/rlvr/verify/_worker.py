@@ -66,8 +66,22 @@ def serve(stdin: TextIO, stdout: TextIO) -> None:
         stdout.flush()
 
 
-def zygote(stdin: TextIO, stdout: TextIO) -> None:
-    """Import everything once, then fork one ready worker per request until stdin closes."""
+def zygote(stdin: TextIO, stdout: TextIO, socket_folder: str | None = None) -> None:
+    """Import everything once, then fork one ready worker per request until stdin closes.
+
+    When stdin closes (the parent closed it or died), remove `socket_folder`, where the parent binds
+    the workers' sockets.
+    """
+    try:
+        _fork_on_request(stdin, stdout)
+    finally:
+        if socket_folder and os.path.basename(socket_folder).startswith("rlvr-verify-"):
+            import shutil
+
+            shutil.rmtree(socket_folder, ignore_errors=True)
+
+
+def _fork_on_request(stdin: TextIO, stdout: TextIO) -> None:
     import signal
 
     from rlvr.verify.symbolic import to_sympy
@@ -110,7 +124,7 @@ if __name__ == "__main__":
     _limit_memory()
     replies = sys.stdout
     sys.stdout = sys.stderr  # stray prints from libraries must not corrupt the reply stream
-    if sys.argv[1:] == ["--zygote"]:
-        zygote(sys.stdin, replies)
+    if sys.argv[1:2] == ["--zygote"]:
+        zygote(sys.stdin, replies, sys.argv[2] if len(sys.argv) > 2 else None)
     else:
         serve(sys.stdin, replies)
