@@ -8,7 +8,8 @@ import random
 import pytest
 
 from rlvr.decoding.foresight import Rollout
-from rlvr.selfimprove.genius import (GeniusError, ResampleSettings, draw_without_replacement, resample,
+from rlvr.selfimprove.genius import (GeniusError, ResampleSettings, draw_without_replacement, foresight_score,
+                                     resample,
                                      softmax)
 
 PROMPT = [1, 2, 3]
@@ -19,11 +20,12 @@ class ScriptedForesight:
     """Returns rollouts whose scores come from a script, one list of scores per call; records each call."""
 
     def __init__(self, scores: list[list[float]], finished_at: int | None = None,
-                 finished: set[tuple[int, int]] = frozenset()) -> None:
+                 finished: set[tuple[int, int]] = frozenset(), truncated: set[tuple[int, int]] = frozenset()) -> None:
         self.scores = scores
         self.calls: list[dict] = []
         self.finished_at = finished_at
         self.finished = finished   # (call, candidate) pairs whose step ends the response
+        self.truncated = truncated  # (call, candidate) pairs whose rollout hit the length limit
 
     def __call__(self, model, tokenizer, prefix_ids, *, k, horizon_steps, max_new_tokens, temperature, top_p, seed):
         call = len(self.calls)
@@ -36,13 +38,13 @@ class ScriptedForesight:
             rest = [] if finished else [token + 1000, NL]
             out.append(Rollout(step=f"s{token}\n", step_ids=step, continuation="" if finished else "c\n",
                                continuation_ids=rest, step_logprob=-1.0, foresight_logprob=score,
-                               finished=finished, generated=len(step) + len(rest)))
+                               finished=(call, i) not in self.truncated, generated=len(step) + len(rest)))
         return out
 
 
 def test_first_step_pairs_best_with_worst_and_advantage_is_the_score():
     script = ScriptedForesight([[-0.5, -2.0, -0.1, -1.0]])
-    trace = resample(None, None, PROMPT, ResampleSettings(beams=1, candidates=4, max_steps=1),
+    trace = resample(None, None, PROMPT, ResampleSettings(beams=1, candidates=4, max_steps=1, rejected="worst"),
                      rng=random.Random(0), foresight_fn=script)
     (pair,) = trace.pairs
     assert pair.chosen_ids == [102, NL, 1102, NL] and pair.rejected_ids == [101, NL, 1101, NL]
@@ -57,7 +59,7 @@ def test_later_steps_use_the_beams_value_as_baseline_and_keep_prefixes():
     # Step 0: 2 beams x 2 candidates = 4 rollouts from the prompt; tiny tau makes the draw the top two.
     # Step 1: beam from candidate 2 (f=-0.1) and beam from candidate 0 (f=-0.5), 2 candidates each.
     script = ScriptedForesight([[-0.5, -3.0, -0.1, -2.0], [-0.4, -0.9], [-0.2, -0.3]])
-    settings = ResampleSettings(beams=2, candidates=2, tau=1e-3, max_steps=2)
+    settings = ResampleSettings(beams=2, candidates=2, tau=1e-3, max_steps=2, rejected="worst")
     trace = resample(None, None, PROMPT, settings, rng=random.Random(0), foresight_fn=script)
     assert [c["k"] for c in script.calls] == [4, 2, 2]
     first, second = script.calls[1]["prefix"], script.calls[2]["prefix"]
@@ -127,7 +129,7 @@ def test_softmax_and_draws_follow_the_scores():
 
 @pytest.mark.parametrize(("key", "value"), [("beams", 0), ("candidates", 0), ("tau", 0.0), ("temperature", 0.0),
                                             ("top_p", 1.5), ("max_steps", 0), ("max_new_tokens", 0),
-                                            ("rejected", "random")])
+                                            ("rejected", "nope"), ("score", "mean"), ("pairs_from", "some")])
 def test_bad_settings_name_the_key(key, value):
     with pytest.raises(GeniusError, match=f"sampling.{key}"):
         ResampleSettings(**{key: value})
@@ -169,3 +171,65 @@ def test_a_finished_beam_keeps_its_place_while_the_other_goes_on():
     assert [c["k"] for c in script.calls] == [2, 1] and script.calls[1]["prefix"] == [*PROMPT, 101, NL]
     # The finished beam (value -0.1) beats the other (value -0.3) in the final draw at tiny tau.
     assert trace.response_ids == [100, NL, 0]
+
+
+def _rollout(step_ids, rest_ids, logprobs, mean):
+    return Rollout(step="s\n", step_ids=step_ids, continuation="c", continuation_ids=rest_ids, step_logprob=0.0,
+                   foresight_logprob=mean, finished=True, token_logprobs=tuple(logprobs))
+
+
+def test_score_is_the_mean_log_prob_after_the_step_as_in_the_authors_code():
+    # step tokens -1, -3; rollout tokens -0.5, -1.5: after the step (-0.5 - 1.5) / 2 = -1.0;
+    # step + rollout (-1 - 3 - 0.5 - 1.5) / 4 = -1.5 (the value foresight reports).
+    rollout = _rollout([5, NL], [6, 7], [-1.0, -3.0, -0.5, -1.5], -1.5)
+    assert foresight_score(rollout, "continuation") == pytest.approx(-1.0)
+    assert foresight_score(rollout, "step_and_continuation") == pytest.approx(-1.5)
+    # A step that ended the response has no rollout after it: its own mean, not the authors' 0.
+    ended = _rollout([5, 0], [], [-1.0, -3.0], -2.0)
+    assert foresight_score(ended, "continuation") == pytest.approx(-2.0)
+
+
+def test_resample_scores_candidates_by_the_rollout_after_the_step():
+    # Candidate 0: cheap step, poor rollout; candidate 1: costly step, good rollout. Over step + rollout
+    # candidate 0 wins (-1.25 vs -1.5); over the rollout alone candidate 1 wins (-0.5 vs -2.0).
+    rollouts = [_rollout([100, NL], [1100, 0], [-0.25, -0.25, -2.0, -2.0], -1.125),
+                _rollout([101, NL], [1101, 0], [-2.5, -2.5, -0.5, -0.5], -1.5)]
+
+    def fixed(*args, **kwargs):
+        return rollouts
+
+    for rule, winner in (("continuation", 101), ("step_and_continuation", 100)):
+        trace = resample(None, None, PROMPT, ResampleSettings(beams=1, candidates=2, max_steps=1, score=rule),
+                         rng=random.Random(0), foresight_fn=fixed)
+        assert trace.pairs[0].chosen_ids[0] == winner
+
+
+def test_random_rule_draws_the_rejected_uniformly_from_the_others():
+    rng = random.Random(5)
+    seen = []
+    for _ in range(600):
+        trace = resample(None, None, PROMPT, ResampleSettings(beams=1, candidates=4, max_steps=1),
+                         rng=rng, foresight_fn=ScriptedForesight([[-0.5, -0.6, -0.1, -0.7]]))
+        assert trace.pairs[0].chosen_ids[0] == 102
+        seen.append(trace.pairs[0].rejected_ids[0])
+    # Three others, each 1/3 (s.e. ~0.02 at n = 600); the worst rule would give 103 every time.
+    for token in (100, 101, 103):
+        assert seen.count(token) / 600 == pytest.approx(1 / 3, abs=0.08)
+
+
+def test_rollouts_cut_by_the_length_limit_stay_out_of_pairs():
+    # The best (f=-0.1, candidate 2) and the worst (f=-2.0, candidate 1) were cut by the limit.
+    scores = [[-0.5, -2.0, -0.1, -1.0]]
+    truncated = {(0, 1), (0, 2)}
+    finished = resample(None, None, PROMPT, ResampleSettings(beams=1, candidates=4, max_steps=1, rejected="worst"),
+                        rng=random.Random(0), foresight_fn=ScriptedForesight(scores, truncated=truncated))
+    (pair,) = finished.pairs
+    assert (pair.chosen_ids[0], pair.rejected_ids[0]) == (100, 103)
+    everything = resample(None, None, PROMPT,
+                          ResampleSettings(beams=1, candidates=4, max_steps=1, rejected="worst", pairs_from="all"),
+                          rng=random.Random(0), foresight_fn=ScriptedForesight(scores, truncated=truncated))
+    assert (everything.pairs[0].chosen_ids[0], everything.pairs[0].rejected_ids[0]) == (102, 101)
+    # One finished rollout cannot make a pair.
+    alone = resample(None, None, PROMPT, ResampleSettings(beams=1, candidates=4, max_steps=1),
+                     rng=random.Random(0), foresight_fn=ScriptedForesight(scores, truncated={(0, 0), (0, 1), (0, 2)}))
+    assert alone.pairs == []

@@ -24,7 +24,8 @@ def test_shipped_recipe_loads_and_is_routed_by_its_algorithm(tmp_path):
 
 @pytest.mark.parametrize(("data", "key"), [
     ({"sampling": {"beams": 0}}, "sampling.beams"),
-    ({"sampling": {"rejected": "random"}}, "sampling.rejected"),
+    ({"sampling": {"rejected": "nope"}}, "sampling.rejected"),
+    ({"sampling": {"pairs_from": "nope"}}, "sampling.pairs_from"),
     ({"aco": {"alpha": -1}}, "aco.alpha"),
     ({"aco": {"beta": 0}}, "aco.beta"),
     ({"tasks": {"problems": 0}}, "tasks.problems"),
@@ -55,6 +56,8 @@ def test_a_whole_run_on_a_tiny_model(tiny_model_dir, tmp_path):
         "self-improve", "genius", "--output", str(out),
         "--set", f"model={tiny_model_dir}", "--set", "threads=1", "--set", "tasks.problems=2",
         "--set", "sampling.max_new_tokens=10", "--set", "sampling.max_steps=2", "--set", "sampling.temperature=1.0",
+        # A random 10-token model rarely says EOS: let rollouts cut by the limit make pairs.
+        "--set", "sampling.pairs_from=all",
         "--set", "eval.problems=2", "--set", "aco.batch_size=2", "--set", "system_prompt=null",
     ])
     assert result.exit_code == 0, result.output

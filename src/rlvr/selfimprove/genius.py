@@ -4,13 +4,18 @@ Genius (Xu et al. 2025, "Genius: A Generalizable and Purely Unsupervised Self-Tr
 For Advanced Reasoning", section 2.2) at each step k of a response, for each of M beams:
 
 1. sample N candidate next steps a_k and roll each out to the end of the response (foresight,
-   `rlvr.decoding.foresight`); the candidate's score f_k is the foresight's mean token log-prob;
+   `rlvr.decoding.foresight`); the candidate's score f_k is the foresight's mean token log-prob,
+   over the rollout after the step as in the authors' code (`sampling.score: continuation`), or
+   over step + rollout (`step_and_continuation`, the score Predictive-Decoding uses);
 2. normalise the M*N scores, F_k(i) = exp(f_i / tau) / sum_j exp(f_j / tau)      (eq. 2),
    and keep M steps drawn from Categorical(F_k) without replacement               (eq. 3),
    each new beam's value Q_k := f_k of its step                                   (eq. 4);
 3. keep the candidate with the highest f as the chosen response T_w and a rejected one T_l
-   (the lowest f, or re-sampled from F_k without the winner as eq. 5 does), with advantages
+   (drawn uniformly from the others as the authors' code does, the lowest f, or re-sampled from
+   F_k without the winner as eq. 5 does), with advantages
    A = f_k - Q_{k-1}, the score minus the value of the beam it grew from          (eq. 6).
+   Only rollouts that ended (EOS inside the length limit) enter pairs by default: a rollout cut by
+   the limit is not a response, and its mean log-prob is not comparable with a finished one's.
 
 Nothing here looks at the answer: no verifier is used (the point of Genius).
 Where rlvr differs from the authors' code is listed in docs/selfimprove.md.
@@ -24,7 +29,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-REJECTED_RULES = ("worst", "resample")
+REJECTED_RULES = ("random", "worst", "resample")
+SCORE_RULES = ("continuation", "step_and_continuation")
+PAIRS_FROM = ("finished", "all")
 
 
 class GeniusError(ValueError):
@@ -42,7 +49,10 @@ class ResampleSettings:
     top_p: float = 1.0
     max_steps: int = 3          # steps re-sampled before the last foresight is kept as the ending
     max_new_tokens: int = 64    # response length limit (prefix + rollout)
-    rejected: str = "worst"     # worst: lowest score; resample: drawn from F_k without the winner (eq. 5)
+    rejected: str = "random"    # random: uniform over the others (authors' code); worst: lowest score;
+                                # resample: drawn from F_k without the winner (eq. 5)
+    score: str = "continuation" # mean log-prob of the rollout after the step (authors' code) or of step + rollout
+    pairs_from: str = "finished"  # finished: only rollouts that ended inside the limit enter pairs; all: any
 
     def __post_init__(self) -> None:
         checks = [
@@ -57,6 +67,10 @@ class ResampleSettings:
             (self.max_new_tokens >= 1, f"sampling.max_new_tokens must be >= 1; got {self.max_new_tokens}"),
             (self.rejected in REJECTED_RULES,
              f"sampling.rejected must be one of {', '.join(REJECTED_RULES)}; got {self.rejected!r}"),
+            (self.score in SCORE_RULES,
+             f"sampling.score must be one of {', '.join(SCORE_RULES)}; got {self.score!r}"),
+            (self.pairs_from in PAIRS_FROM,
+             f"sampling.pairs_from must be one of {', '.join(PAIRS_FROM)}; got {self.pairs_from!r}"),
         ]
         for ok, message in checks:
             if not ok:
@@ -87,6 +101,10 @@ class _Candidate:
     @property
     def ids(self) -> list[int]:
         return list(self.rollout.step_ids) + list(self.rollout.continuation_ids)
+
+    @property
+    def finished(self) -> bool:
+        return bool(getattr(self.rollout, "finished", True))
 
 
 @dataclass
@@ -139,14 +157,37 @@ def draw_without_replacement(probs: Sequence[float], n: int, rng: random.Random)
     return picked
 
 
+def foresight_score(rollout: Any, rule: str) -> float:
+    """A candidate's score f: the mean token log-prob of its rollout after the step (`continuation`,
+    the authors' `normalize_logprob` of the foresight generation) or of step + rollout.
+
+    A step that ended the response has no rollout after it; it keeps its step's mean (the authors'
+    code divides an empty sum by 1e-8 and scores it 0, the best possible score, which rlvr does not copy).
+    Rollouts without per-token log-probs (scripted ones) use `foresight_logprob` as given.
+    """
+    tokens = tuple(getattr(rollout, "token_logprobs", ()) or ())
+    if rule == "step_and_continuation" or not tokens:
+        return float(rollout.foresight_logprob)
+    rest = tokens[len(rollout.step_ids):]
+    if not rest:
+        return float(rollout.foresight_logprob)
+    return float(sum(rest) / len(rest))
+
+
 def make_pair(candidates: Sequence[_Candidate], beams: Sequence[_Beam], prompt_ids: list[int], step: int,
-              rule: str, tau: float, rng: random.Random) -> PreferencePair | None:
-    """Best candidate vs the worst (or a re-sampled one); None when no two candidates differ."""
-    best = max(range(len(candidates)), key=lambda i: candidates[i].score)
-    others = [i for i in range(len(candidates)) if candidates[i].ids != candidates[best].ids]
+              rule: str, tau: float, rng: random.Random, finished_only: bool = False) -> PreferencePair | None:
+    """Best candidate vs a uniformly drawn other (or the worst, or a re-sampled one); None when no two
+    eligible candidates differ. With `finished_only` only rollouts that ended are eligible."""
+    eligible = [i for i in range(len(candidates)) if candidates[i].finished or not finished_only]
+    if len(eligible) < 2:
+        return None
+    best = max(eligible, key=lambda i: candidates[i].score)
+    others = [i for i in eligible if candidates[i].ids != candidates[best].ids]
     if not others:
         return None
-    if rule == "worst":
+    if rule == "random":
+        worst = others[rng.randrange(len(others))]
+    elif rule == "worst":
         worst = min(others, key=lambda i: candidates[i].score)
     else:
         probs = softmax([candidates[i].score for i in others], tau)
@@ -188,10 +229,11 @@ def resample(model: Any, tokenizer: Any, prompt_ids: list[int], settings: Resamp
                                     seed=rng.randrange(2**31))
             for rollout in rollouts:
                 generated += int(getattr(rollout, "generated", 0) or len(rollout.step_ids) + len(rollout.continuation_ids))
-                score = float(rollout.foresight_logprob)
+                score = foresight_score(rollout, settings.score)
                 candidates.append(_Candidate(beam=index, rollout=rollout, score=score, advantage=score - beam.value))
         steps += 1
-        pair = make_pair(candidates, live, prompt_ids, step, settings.rejected, settings.tau, rng)
+        pair = make_pair(candidates, live, prompt_ids, step, settings.rejected, settings.tau, rng,
+                         finished_only=settings.pairs_from == "finished")
         if pair is not None:
             pairs.append(pair)
         # Finished beams keep their places; the live ones are re-drawn from this step's candidates.

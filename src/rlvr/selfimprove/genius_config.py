@@ -42,7 +42,9 @@ class GeniusSampling:
     top_p: float = 1.0
     max_steps: int = 3
     max_new_tokens: int = 64
-    rejected: str = "worst"
+    rejected: str = "random"
+    score: str = "continuation"
+    pairs_from: str = "finished"
 
     def settings(self) -> ResampleSettings:
         return ResampleSettings(**dataclasses.asdict(self))

@@ -112,8 +112,12 @@ def aco_args(config: GeniusConfig, folder: Path, on_gpu: bool) -> Any:
 
 
 def train_aco(config: GeniusConfig, model: Any, tokenizer: Any, pairs: Sequence[PreferencePair],
-              folder: Path) -> tuple[Any, int, float | None, float | None]:
-    """ACO-train `model` on `pairs` (reference: a frozen copy of it); model, steps, mean loss, mean calibration."""
+              folder: Path, log_history: list[dict[str, Any]] | None = None) -> tuple[Any, int, float | None, float | None]:
+    """ACO-train `model` on `pairs` (reference: a frozen copy of it); model, steps, mean loss, mean calibration.
+
+    `log_history`, when given, receives TRL's per-step log (loss, rewards/margins, logps/chosen, logps/rejected,
+    aco/calibration), so a caller can see whether both sides' log-probs fell (the usual DPO drift).
+    """
     import copy
 
     import torch
@@ -122,8 +126,9 @@ def train_aco(config: GeniusConfig, model: Any, tokenizer: Any, pairs: Sequence[
     from rlvr.selfimprove.aco_trainer import ACOTrainer, pair_rows
 
     if not pairs:
-        raise ValueError("foresight re-sampling produced no preference pairs (every candidate was identical); "
-                         "raise sampling.temperature or sampling.candidates")
+        raise ValueError("foresight re-sampling produced no preference pairs (candidates identical or cut by the "
+                         "length limit); raise sampling.max_new_tokens, sampling.temperature or sampling.candidates, "
+                         "or set sampling.pairs_from: all")
     _quiet_libraries()
     reference = copy.deepcopy(model).eval()
     trainer = ACOTrainer(model=model, ref_model=reference, args=aco_args(config, folder, torch.cuda.is_available()),
@@ -131,6 +136,8 @@ def train_aco(config: GeniusConfig, model: Any, tokenizer: Any, pairs: Sequence[
                          alpha=config.aco.alpha)
     output = trainer.train()
     calibrations = [entry["aco/calibration"] for entry in trainer.state.log_history if "aco/calibration" in entry]
+    if log_history is not None:
+        log_history.extend(dict(entry) for entry in trainer.state.log_history)
     loss = output.training_loss if output.training_loss == output.training_loss else None
     model = trainer.model.eval()
     mean_w = sum(calibrations) / len(calibrations) if calibrations else None
