@@ -46,7 +46,8 @@ def run(args: argparse.Namespace) -> None:
 
     from rlvr.decoding import DecodingConfig, decode
     from rlvr.decoding.baselines import as_decoded, full_samples, pick_best, pick_majority
-    from rlvr.decoding.sampler import DecodingSampler, task_answer
+    from rlvr.decoding.sampler import DecodingSampler, task_answer, task_same
+    from rlvr.decoding.vote import read_answers
     from rlvr.models import load
     from rlvr.tasks import get
     from rlvr.tasks.rows import to_messages
@@ -54,21 +55,28 @@ def run(args: argparse.Namespace) -> None:
     if args.threads:
         torch.set_num_threads(args.threads)  # one thread: no spinning on a shared box
     defaults = DEFAULTS[args.task]
-    problems = get(args.task).distinct(args.problems or defaults["problems"], seed=10_000,
-                                       difficulty=args.difficulty or defaults["difficulty"])
+    difficulty = args.difficulty or defaults["difficulty"]
+    problems = get(args.task).distinct(args.problems or defaults["problems"], seed=10_000, difficulty=difficulty)
     max_tokens = args.max_tokens or defaults["max_tokens"]
+    out = Path(args.out) / f"{args.task}.jsonl"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    system_prompt = system_prompt_of(args.system_prompt)
+    settings = {"k": args.k, "horizon": args.horizon, "tau": args.tau, "temperature": args.temperature,
+                "max_tokens": max_tokens, "system_prompt": args.system_prompt, "difficulty": difficulty}
+    old = [json.loads(line) for line in out.read_text().splitlines() if line.strip()] if out.exists() else []
+    changed = sorted(k for k in settings if old and old[0]["settings"].get(k) != settings[k])
+    if changed:  # one file holds one comparison: resuming under other settings would mix two
+        saved = old[0]["settings"]
+        details = "; ".join(f"{k}: {saved.get(k)!r} -> {settings[k]!r}" for k in changed)
+        raise SystemExit(f"{out} was run with other settings ({details}); use another --out or the same settings")
+    done = {row["id"] for row in old}
     loaded = load(args.model)
     model, tokenizer = loaded.model, loaded.tokenizer
     sampler = DecodingSampler(model, tokenizer, DecodingConfig())
-    out = Path(args.out) / f"{args.task}.jsonl"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    done = {json.loads(line)["id"] for line in out.read_text().splitlines()} if out.exists() else set()
-    settings = {"k": args.k, "horizon": args.horizon, "tau": args.tau, "temperature": args.temperature,
-                "max_tokens": max_tokens}
     for index, problem in enumerate(tqdm(problems, desc=args.task)):
         if problem.id in done:
             continue
-        task, ids = get(problem.task), sampler.prompt_ids(to_messages(problem, None))
+        task, ids = get(problem.task), sampler.prompt_ids(to_messages(problem, system_prompt))
         cpu = time.process_time()
         row = {"id": problem.id, "task": args.task, "difficulty": problem.difficulty, "settings": settings}
         base = DecodingConfig(strategy="predictive", k=args.k, horizon=args.horizon, tau=args.tau,
@@ -78,18 +86,31 @@ def run(args: argparse.Namespace) -> None:
         n = max(2, min(16, round(pd.generated / max(first.generated, 1))))
         samples = full_samples(model, tokenizer, ids, n, args.temperature, base, seed=index)
         cost = sum(s.generated for s in samples)
-        answers = task_answer(problem)
+        votes = read_answers([s.step + s.continuation for s in samples], task_answer(problem))
         picks = {"greedy": first, "predictive": pd,
                  "best-of-n": as_decoded(pick_best(samples), model, tokenizer, cost),
-                 "majority": as_decoded(pick_majority(samples, [answers(s.step + s.continuation) for s in samples]),
-                                        model, tokenizer, cost)}
+                 "majority": as_decoded(pick_majority(samples, votes, task_same(problem)), model, tokenizer, cost)}
         for arm, decoded in picks.items():
             row[arm] = {"correct": task.check(problem, decoded.text).correct, "generated": decoded.generated,
                         "tokens": decoded.tokens, "truncated": decoded.truncated}
         row["n"] = n
+        row["votes"] = votes
+        row["texts"] = {arm: decoded.text for arm, decoded in picks.items()}
         row["cpu_s"] = time.process_time() - cpu
         with out.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(row) + "\n")
+
+
+def system_prompt_of(name: str) -> str | None:
+    """The system message: 'recipe' = the default training recipe's (boxed-answer instruction and
+    example), 'model' = none (the chat template's own), anything else is the message itself."""
+    if name == "model":
+        return None
+    if name == "recipe":
+        from rlvr.train.config import load_config
+
+        return load_config("default").system_prompt
+    return name
 
 
 def summarise(rows: list[dict]) -> dict[str, dict[str, float]]:
@@ -125,10 +146,14 @@ def report(args: argparse.Namespace) -> None:
         cpu = sum(r["cpu_s"] for r in rows)
         lines += [f"**{name}** (difficulty {rows[0]['difficulty']}, {len(rows)} held-out problems; K={s['k']}, "
                   f"horizon={s['horizon']}, tau={s['tau']}, T={s['temperature']}, max {s['max_tokens']} tokens; "
-                  f"N per problem {min(r['n'] for r in rows)}..{max(r['n'] for r in rows)}; {cpu / 60:.1f} CPU-min)", "",
-                  "| arm | accuracy | generated tokens / problem | response tokens |", "|---|---|---|---|"]
+                  f"N per problem {min(r['n'] for r in rows)}..{max(r['n'] for r in rows)}; system prompt: "
+                  f"{s.get('system_prompt', 'model')}; {cpu / 60:.1f} CPU-min)", "",
+                  "| arm | accuracy | binomial s.e. | solved | generated tokens / problem | response tokens |",
+                  "|---|---|---|---|---|---|"]
         for arm, cell in table.items():
-            lines.append(f"| {arm} | {cell['accuracy']:.3f} | {cell['generated']:.0f} | {cell['tokens']:.0f} |")
+            acc, count = cell["accuracy"], len(rows)
+            lines.append(f"| {arm} | {acc:.3f} | {(acc * (1 - acc) / count) ** 0.5:.3f} | {round(acc * count)}/{count} | "
+                         f"{cell['generated']:.0f} | {cell['tokens']:.0f} |")
             axis.scatter(cell["generated"], cell["accuracy"], label=arm, s=60)
         lines.append("")
         axis.set_title(f"{name} ({len(rows)} problems)")
@@ -158,6 +183,9 @@ def main() -> None:
     go.add_argument("--horizon", type=int, default=1)
     go.add_argument("--tau", type=float, default=0.1)
     go.add_argument("--temperature", type=float, default=0.7)
+    go.add_argument("--system-prompt", default="recipe",
+                    help="'recipe' (the default recipe's, which asks for \\boxed{} with an example), 'model' "
+                         "(the model's own), or the message itself")
     go.add_argument("--threads", type=int, default=1, help="torch CPU threads; 0 leaves torch's default")
     show = sub.add_parser("report")
     show.add_argument("--out", required=True)

@@ -4,11 +4,10 @@
 - best-of-N: N samples; keep the one with the highest mean token log-prob under the policy
   (1/|y| sum_t log pi(y_t | x, y_<t)). No verifier and no reward: picking by correctness would
   use the gold answer, which a decoder cannot see.
-- majority (self-consistency, Wang et al. 2023): N samples; each one's final answer is extracted
-  and normalised by the problem's own task (`Task.check(...).normalized`, only the answer form is
-  used, never the verdict); the most frequent answer wins, ties going to the answer whose
-  samples have the higher summed mean log-prob; the first sample with that answer is returned.
-  Samples with no extractable answer do not vote; if none has one, the best-of-N pick is returned.
+- majority (self-consistency, Wang et al. 2023): N samples; each one's final answer, as its task
+  reads it, is a vote; forms of one value pool on math tasks, unreadable answers do not vote, ties
+  go to the more likely voters, then to the answer seen first (rlvr/decoding/vote.py has the rules
+  and the time bound). If no sample votes, the best-of-N pick is returned.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from typing import Any
 from rlvr.decoding.config import DecodingConfig
 from rlvr.decoding.foresight import Rollout, end_ids, foresight
 from rlvr.decoding.result import Decoded
+from rlvr.decoding.vote import Same, pool, read_answers, winner
 
 AnswerOf = Callable[[str], "str | None"]
 
@@ -55,17 +55,10 @@ def pick_best(rollouts: list[Rollout]) -> Rollout:
     return max(rollouts, key=lambda r: r.foresight_logprob)
 
 
-def pick_majority(rollouts: list[Rollout], answers: list[str | None]) -> Rollout:
-    """The first rollout whose answer is the most frequent one (see the module docstring)."""
-    votes: dict[str, tuple[int, float]] = {}
-    for rollout, answer in zip(rollouts, answers, strict=True):
-        if answer is not None:
-            count, mass = votes.get(answer, (0, 0.0))
-            votes[answer] = (count + 1, mass + rollout.foresight_logprob)
-    if not votes:
-        return pick_best(rollouts)
-    winner = max(votes, key=lambda a: votes[a])
-    return next(r for r, a in zip(rollouts, answers, strict=True) if a == winner)
+def pick_majority(rollouts: list[Rollout], answers: list[str | None], same: Same | None = None) -> Rollout:
+    """The first rollout of the most voted answer (see rlvr/decoding/vote.py); best-of-N if none voted."""
+    index = winner(pool(answers, same), [r.foresight_logprob for r in rollouts])
+    return pick_best(rollouts) if index is None else rollouts[index]
 
 
 def best_of_n(model: Any, tokenizer: Any, prompt_ids: list[int], config: DecodingConfig, seed: int = 0) -> Decoded:
@@ -75,8 +68,8 @@ def best_of_n(model: Any, tokenizer: Any, prompt_ids: list[int], config: Decodin
 
 
 def majority(model: Any, tokenizer: Any, prompt_ids: list[int], config: DecodingConfig, answer_of: AnswerOf,
-             seed: int = 0) -> Decoded:
-    """N samples, the most frequent final answer kept."""
+             seed: int = 0, same: Same | None = None) -> Decoded:
+    """N samples, the most voted final answer kept (`same` pools equal forms, e.g. the verifier on math)."""
     rollouts = full_samples(model, tokenizer, prompt_ids, config.n, config.temperature, config, seed)
-    answers = [answer_of(r.step + r.continuation) for r in rollouts]
-    return as_decoded(pick_majority(rollouts, answers), model, tokenizer, sum(r.generated for r in rollouts))
+    answers = read_answers([r.step + r.continuation for r in rollouts], answer_of)
+    return as_decoded(pick_majority(rollouts, answers, same), model, tokenizer, sum(r.generated for r in rollouts))

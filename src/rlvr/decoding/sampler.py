@@ -16,30 +16,37 @@ from rlvr.decoding.config import DecodingConfig
 from rlvr.decoding.errors import DecodingError
 from rlvr.decoding.predictive import predictive
 from rlvr.decoding.result import Decoded
+from rlvr.decoding.vote import Same, verifier_same, vote_of
 
 Messages = list[dict[str, str]]
 
 
 def task_answer(problem: Any) -> Callable[[str], str | None]:
-    """The normalised final answer of a response to `problem`, as its task extracts it (for voting)."""
+    """The vote of a response to `problem`: its answer as the task reads it, None if unreadable (vote.vote_of)."""
     from rlvr.tasks import get
 
     task = get(problem.task)
 
     def answer_of(text: str) -> str | None:
-        verdict = task.check(problem, text)
-        return verdict.normalized if verdict.normalized is not None else verdict.extracted
+        return vote_of(task.check(problem, text))
 
     return answer_of
 
 
+def task_same(problem: Any) -> Same | None:
+    """How votes on `problem` pool: rlvr's verifier on math tasks, exact strings elsewhere (None)."""
+    from rlvr.tasks import get
+
+    return verifier_same() if get(problem.task).category == "math" else None
+
+
 def decode(model: Any, tokenizer: Any, prompt_ids: list[int], config: DecodingConfig, seed: int = 0,
-           answer_of: Callable[[str], str | None] | None = None) -> Decoded:
-    """One response to a tokenised prompt by `config.strategy`."""
+           answer_of: Callable[[str], str | None] | None = None, same: Same | None = None) -> Decoded:
+    """One response to a tokenised prompt by `config.strategy` (`answer_of`, `same`: majority's votes)."""
     if config.strategy == "majority":
         if answer_of is None:
             raise DecodingError("--decoding majority needs each problem's task to extract answers")
-        return majority(model, tokenizer, prompt_ids, config, answer_of, seed)
+        return majority(model, tokenizer, prompt_ids, config, answer_of, seed, same)
     strategy = {"greedy": greedy, "sample": sample, "best-of-n": best_of_n, "predictive": predictive}[config.strategy]
     return strategy(model, tokenizer, prompt_ids, config, seed)
 
@@ -75,9 +82,11 @@ class DecodingSampler:
         results = []
         for index, prompt in enumerate(prompts):
             ids = self.prompt_ids(prompt)
-            answer_of = task_answer(self.problems[index]) if self.problems is not None and config.strategy == "majority" else None
-            outs = [decode(self.model, self.tokenizer, ids, config, seed=config.seed + 7919 * index + j, answer_of=answer_of)
-                    for j in range(n)]
+            voting = self.problems is not None and config.strategy == "majority"
+            answer_of = task_answer(self.problems[index]) if voting else None
+            same = task_same(self.problems[index]) if voting else None
+            outs = [decode(self.model, self.tokenizer, ids, config, seed=config.seed + 7919 * index + j,
+                           answer_of=answer_of, same=same) for j in range(n)]
             self.generated.append(sum(o.generated for o in outs))
             results.append(outs)
             if progress is not None:
