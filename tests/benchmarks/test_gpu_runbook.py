@@ -173,6 +173,10 @@ def test_verl_job_is_composed_by_verl_for_one_gpu(tmp_path: Path, tiny_model: Pa
     assert len(val) == gpu_verl.VAL_PROBLEMS and {r["extra_info"]["split"] for r in val} == {"test"}
     command = (tmp_path / "verl" / "verl_command.sh").read_text()
     assert "-m verl.trainer.main_ppo" in command and "actor_rollout_ref.rollout.name=sglang" in command
+    from rlvr.engines.verl_metrics import HOOK
+
+    # verl_run runs this command: Ray's setup hook adds analysis/* to every training step's logged metrics.
+    assert config.ray_kwargs.ray_init.runtime_env.worker_process_setup_hook == HOOK and HOOK in command
     assert json.loads((tmp_path / "verl" / "job.json").read_text())["overrides"] == info["overrides"]
     assert info["validated_by_verl"]
     flash = gpu_verl.gpu_overrides("vllm", flash_attn=True)

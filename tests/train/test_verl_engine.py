@@ -93,3 +93,50 @@ def test_val_parquet_holds_distinct_heldout_problems(tmp_path: Path) -> None:
     _, val_file = write_parquet(config, tmp_path / "data")
     prompts = [row["prompt"][-1]["content"] for row in pq.read_table(val_file).to_pylist()]
     assert len(prompts) == len(set(prompts)) == 100  # every single-digit sum once
+
+
+def test_analysis_hook_is_in_the_command_and_config(tmp_path: Path, tiny_model_dir: Path) -> None:
+    from omegaconf import OmegaConf
+
+    from rlvr.engines.verl_metrics import HOOK, HOOK_OVERRIDE
+
+    _, job = _prepare("default", tmp_path, tiny_model_dir)
+    assert HOOK_OVERRIDE in job.overrides and HOOK_OVERRIDE in job.shell_command()
+    assert HOOK_OVERRIDE in (tmp_path / "default" / "verl_command.sh").read_text(encoding="utf-8")
+    composed = OmegaConf.load(job.config_file)
+    assert composed.ray_kwargs.ray_init.runtime_env.worker_process_setup_hook == HOOK
+    assert composed.reward.custom_reward_function.reward_kwargs.analysis is True
+    _, off = _prepare("default", tmp_path / "off", tiny_model_dir, "logging.analysis=false")
+    assert not any("worker_process_setup_hook" in o for o in off.overrides)
+
+
+def test_analysis_hook_reaches_verls_task_runner_process(tmp_path: Path, tiny_model_dir: Path) -> None:
+    """verl's own run_ppo starts Ray from the generated config; its TaskRunner actor (here a probe in its
+    place, created exactly as verl creates TaskRunner) finds verl's trainer metrics wrapped by rlvr."""
+    import json
+    import os
+
+    import ray
+    from omegaconf import OmegaConf
+    from verl.trainer.main_ppo import run_ppo
+
+    assert not ray.is_initialized()
+    _, job = _prepare("default", tmp_path, tiny_model_dir)
+    config = OmegaConf.load(job.config_file)
+    config.ray_kwargs.ray_init.num_cpus = 1
+    report = tmp_path / "probe.json"
+
+    @ray.remote
+    class Probe:  # verl's TaskRunner interface: created with no arguments, then run(config)
+        def run(self, config):
+            from rlvr.engines.verl_metrics import installed
+
+            report.write_text(json.dumps({"pid": os.getpid(), **installed()}), encoding="utf-8")
+
+    try:
+        run_ppo(config, task_runner_class=Probe)
+    finally:
+        ray.shutdown()
+    seen = json.loads(report.read_text(encoding="utf-8"))
+    assert seen["pid"] != os.getpid()   # another process: a Ray worker
+    assert seen["v1"] and seen["v0"]    # both trainers' metric entry points carry the analysis there

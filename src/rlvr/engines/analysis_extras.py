@@ -7,6 +7,7 @@ over a step's responses is the rate of the same name that `rlvr train` (engine t
 `rlvr analyze` reports:
 
 - `analysis/reflection`: 1 if the response has a SimpleRL-Zoo reflection word (`rlvr.analysis.reflection`);
+- `analysis/reflection_per_response`: the number of reflection words in the response;
 - `analysis/verification`, `backtracking`, `subgoal_setting`, `enumeration`: 1 if the rule-based
   classifier (`rlvr.analysis.behaviours`) finds the behaviour;
 - `analysis/format_rate`: 1 if the verdict found a final answer (its reason is not a format
@@ -15,10 +16,16 @@ over a step's responses is the rate of the same name that `rlvr train` (engine t
 - `analysis/reward_divergence`: max(0, training reward - strict correctness) (what the reward pays above the strict check);
 - `analysis/length_mean`: tokens; `analysis/clip_ratio`: 1 if cut at the length limit (only
   where the caller knows lengths and the limit).
-B-STaR's group numbers and the alarms need a whole step and are not per-response values.
+- `analysis/response_key`: a string, 16 hex digits of BLAKE2b over the response with whitespace
+  collapsed, so the step-level hook (`rlvr.engines.verl_metrics`) counts B-STaR's *distinct*
+  correct responses without the text; verl's validation metrics skip string values.
+B-STaR's group numbers and the alarms need a whole step: `rlvr.engines.verl_metrics` computes
+them from these values per training step.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from rlvr.analysis.behaviours import BEHAVIOURS, classify
 from rlvr.analysis.reflection import reflection_count
@@ -26,13 +33,21 @@ from rlvr.analysis.responses import FORMAT_FAILURES
 from rlvr.verify.verdict import Reason, Verdict
 
 PREFIX = "analysis/"
+RESPONSE_KEY = PREFIX + "response_key"
+
+
+def response_key(text: str) -> str:
+    """The response's identity for B-STaR's distinct count: whitespace collapsed (as `rlvr.analysis.bstar`), hashed."""
+    return hashlib.blake2b(" ".join(text.split()).encode("utf-8", "replace"), digest_size=8).hexdigest()
 
 
 def analysis_extras(text: str, verdict: Verdict, reward: float, *, length: int | None = None,
-                    truncated: bool | None = None) -> dict[str, float]:
-    """The per-response analysis values, keyed `analysis/<rate name>`, all floats."""
+                    truncated: bool | None = None) -> dict[str, float | str]:
+    """The per-response analysis values, keyed `analysis/<rate name>`: floats, plus the string `response_key`."""
     behaviours = classify(text).to_dict()
-    out = {f"{PREFIX}reflection": float(reflection_count(text) > 0)}
+    reflections = reflection_count(text)
+    out: dict[str, float | str] = {f"{PREFIX}reflection": float(reflections > 0),
+                                   f"{PREFIX}reflection_per_response": float(reflections)}
     out.update({f"{PREFIX}{name}": float(behaviours[name]) for name in BEHAVIOURS})
     out[f"{PREFIX}format_rate"] = float(verdict.reason not in FORMAT_FAILURES)
     out[f"{PREFIX}hacking_share"] = float(verdict.reason == Reason.HACKING)
@@ -41,4 +56,5 @@ def analysis_extras(text: str, verdict: Verdict, reward: float, *, length: int |
         out[f"{PREFIX}length_mean"] = float(length)
     if truncated is not None:
         out[f"{PREFIX}clip_ratio"] = float(truncated)
+    out[RESPONSE_KEY] = response_key(text)
     return out

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rlvr.engines.verl_metrics import HOOK_OVERRIDE
 from rlvr.tasks.rows import to_verl_row
 from rlvr.train.config import ConfigError, TrainConfig
 from rlvr.train.data import make_mixture
@@ -141,6 +142,9 @@ def hydra_overrides(config: TrainConfig, model_path: str, train_file: Path, val_
         f"trainer.experiment_name={config.name}",
         f"trainer.logger=[{','.join(['console', *config.logging.report_to])}]",
     ]
+    if config.logging.analysis:
+        # Ray runs rlvr's hook in verl's TaskRunner process, where it adds analysis/* to each training step's metrics.
+        overrides.append(HOOK_OVERRIDE)
     if needs_manager(config):
         overrides += ["reward.reward_manager.source=importlib", f"reward.reward_manager.module.path={REWARD_MODULE}",
                       f"reward.reward_manager.name={REWARD_MANAGER}", "reward.num_workers=1"]
