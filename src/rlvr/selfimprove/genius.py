@@ -161,8 +161,8 @@ def foresight_score(rollout: Any, rule: str) -> float:
     """A candidate's score f: the mean token log-prob of its rollout after the step (`continuation`,
     the authors' `normalize_logprob` of the foresight generation) or of step + rollout.
 
-    A step that ended the response has no rollout after it; it keeps its step's mean (the authors'
-    code divides an empty sum by 1e-8 and scores it 0, the best possible score, which rlvr does not copy).
+    A step that ended the response has no rollout after it; it keeps its step's mean (for an empty
+    foresight the authors' `normalize_logprob` would give 0 / 1e-8 = 0, the best possible score).
     Rollouts without per-token log-probs (scripted ones) use `foresight_logprob` as given.
     """
     tokens = tuple(getattr(rollout, "token_logprobs", ()) or ())
