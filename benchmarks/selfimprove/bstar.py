@@ -66,11 +66,10 @@ def _records(out: Path, arm: str) -> list:
     return read_records(out / arm)
 
 
-def _cpu_minutes(out: Path, arm: str, records: list) -> str:
-    path = out / arm / "timing.json"
-    if path.exists():
-        return f"{json.loads(path.read_text(encoding='utf-8'))['cpu_s'] / 60:.1f} min"
-    return f"{sum(r.cpu_seconds for r in records) / 60:.1f} min over the finished iterations"
+def _cpu_minutes(records: list) -> str:
+    """Summed over the recorded iterations, so a run resumed after a cut still counts all of them
+    (timing.json holds only the last invocation's)."""
+    return f"{sum(r.cpu_seconds for r in records) / 60:.1f} min over iterations 0-{records[-1].iteration if records else 0}"
 
 
 def report(out: Path) -> None:
@@ -80,14 +79,14 @@ def report(out: Path) -> None:
     runs = {"B-STaR": _records(out, "bstar"), "STaR (fixed T)": _records(out, "star")}
     plot_runs(runs, PNG, "B-STaR vs fixed-T STaR, SmolLM2-135M-Instruct, 2-digit sums")
     lines = [START, "## B-STaR vs fixed-temperature STaR (arithmetic)", "",
-             f"Command: `nice -n 10 python benchmarks/selfimprove/bstar.py run --arm ARM --out {out}` for ARM in bstar, "
-             f"star; then `... report --out {out}`. Settings (both arms, over the shipped recipes): "
+             f"Command: `nice python benchmarks/selfimprove/bstar.py run --arm ARM --out {out}` for ARM in bstar, "
+             f"star (run again, it resumes after the last finished iteration); then `... report --out {out}`. Settings (both arms, over the shipped recipes): "
              f"`{' '.join(SETTINGS['cpu'])}`.", ""]
     for label, arm in (("B-STaR", "bstar"), ("STaR, fixed T", "star")):
         records = runs["B-STaR" if arm == "bstar" else "STaR (fixed T)"]
         probe = sum(r.probe_tokens for r in records)
         train = sum(r.train_tokens for r in records)
-        lines += [f"### {label}", "", f"CPU time {_cpu_minutes(out, arm, records)} (1 torch thread); generated "
+        lines += [f"### {label}", "", f"CPU time {_cpu_minutes(records)} (1 torch thread, model loading excluded); generated "
                   f"tokens: {probe} for the probe, {train} for training samples.", "", *table(records), ""]
     lines += [f"![B-STaR vs STaR]({PNG.name})", "", "<!-- reading: written by hand below the markers -->", END]
     put_section(RESULTS, "\n".join(lines), START, END, "Self-improvement benchmarks")
