@@ -1,18 +1,33 @@
-"""PreSelect on rlvr's own data: predictive strength, the fastText scorer, selection speed, and SFT on
+"""PreSelect on rlvr's own data: abilities, predictive strength, the fastText scorer, selection speed, and SFT on
 selected vs random documents.
 
-    python benchmarks/internals/preselect.py pool                      # the document pools (rlvr data)
-    python benchmarks/internals/preselect.py bpc --model default       # BPC of the scoring pool (cached per model)
-    python benchmarks/internals/preselect.py evidence --models default=0.42,CKPT=0.45,RUN=0.5
-    python benchmarks/internals/preselect.py speed --docs 1000000      # docs/s of `select` on a generated pool
-    python benchmarks/internals/preselect.py sft                       # selected vs random, held-out accuracy
-    python benchmarks/internals/preselect.py write                     # this area's PreSelect section of RESULTS.md
+    python benchmarks/internals/preselect.py pool                          # the document pools (rlvr data)
+    python benchmarks/internals/preselect.py ability --model M             # held-out accuracy of M (the recipe's eval)
+    python benchmarks/internals/preselect.py cost --model default          # CPU seconds of BPC per document
+    python benchmarks/internals/preselect.py bpc --model M                 # BPC of the scoring pool (cached per model)
+    python benchmarks/internals/preselect.py evidence --models default=0.42,RUN=0.94,...
+    python benchmarks/internals/preselect.py speed --docs 1000000          # docs/s of `select` on a generated pool
+    python benchmarks/internals/preselect.py sft --arm selected|random     # SFT on --count documents, held-out accuracy
+    python benchmarks/internals/preselect.py write                         # this area's PreSelect section of RESULTS.md
 
-Pools: GSM8K and MATH-500 questions with their worked solutions (shipped in rlvr.tasks.data) and
-task prompts with their solutions from 12 rlvr task families (seed 1, difficulties 1-3; the held-out
-evaluation uses seed 10000). A seeded shuffle splits them into a scoring pool (BPC under every model,
-labels for the classifier) and a selection pool (scored only by the classifier; SFT draws from it).
-Work files go to --work (default /tmp/rlvr-preselect-bench); results to preselect.json beside this file.
+Pool: GSM8K questions with their worked solutions and MATH-500 problems with theirs (shipped in
+rlvr.tasks.data), and task prompts with their answers from 12 rlvr task families (seed 1,
+difficulties 1-3; the held-out evaluation uses seed 10000, and a task document whose prompt is one
+of the held-out prompts is dropped). Every document is a prompt and a response that ends in the
+answer the prompt asks for: `\\boxed{..}` for GSM8K (its `#### 18` line), MATH-500 (already boxed) and
+the tasks that ask for a box, `<answer>..</answer>` for the tasks that ask for that tag. Its `text`
+(what PreSelect scores and the classifier reads) is the prompt, a newline and the response;
+documents longer than MAX_CHARS characters are left out, so BPC and SFT see every document whole.
+A seeded shuffle splits the pool into a scoring pool (BPC under every model, labels for the
+classifier) and a selection pool (scored only by the classifier; SFT draws from it).
+
+Abilities: the default recipe's held-out evaluation (64 single-digit sums, seed 10000, greedy, 64
+tokens, the recipe's system prompt with its \\boxed example) for every model, one evaluation each.
+SFT (selected vs random): the embedded model fine-tuned with TRL's SFTTrainer on the chat-formatted
+documents (the recipe's system prompt, the prompt as the user turn, the response as the assistant
+turn, loss on the response only), the same number of documents and steps in both arms, then the same
+held-out evaluation. Work files go to --work (default /tmp/rlvr-preselect-bench2); results to
+preselect.json beside this file. Run everything with --threads 1 under `nice` on a shared machine.
 """
 
 from __future__ import annotations
@@ -24,6 +39,7 @@ import re
 import resource
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, for results_page
@@ -36,9 +52,11 @@ FIGURE = HERE / "preselect.png"
 FAMILIES = ["arithmetic", "countdown", "word_problems", "sequence_induction", "alphabet_sort", "boolean_expression",
             "cipher", "syllogisms", "web_of_lies", "object_swaps", "property_tracking", "spatial_relations"]
 PER_FAMILY = 100
-SCORING_DOCS = 150  # BPC under every model costs ~0.27 GFLOP per token each: sized for a shared, busy 2-core CPU
-MAX_CHARS = 300
+MAX_CHARS = 600  # documents longer than this are left out: BPC and SFT see every document whole
+LABEL_SHARE = 0.3  # top and bottom 30% of the scored documents by S are the labelled set
+HOLDOUT = 0.25  # of the labelled documents, held out from the classifier
 START, END = "<!-- preselect:start -->", "<!-- preselect:end -->"
+DEFAULT_WORK = Path("/tmp/rlvr-preselect-bench2")
 
 
 def _load_results() -> dict:
@@ -56,36 +74,6 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-# ---------------------------------------------------------------- pools
-def build_pool(work: Path) -> dict:
-    """Write scoring.jsonl and selection.jsonl from rlvr's shipped data."""
-    from rlvr.tasks import get
-    from rlvr.tasks.math_data import read_jsonl
-
-    docs = []
-    for row in read_jsonl("gsm8k-test.jsonl"):
-        docs.append({"id": f"gsm8k-{row['idx']}", "source": "gsm8k", "text": f"Question: {row['question']}\nSolution: {row['answer']}"})
-    for k, row in enumerate(read_jsonl("math500-test.jsonl")):
-        docs.append({"id": f"math500-{k}", "source": "math500", "text": f"Problem: {row['problem']}\nSolution: {row['solution']}"})
-    for name in FAMILIES:
-        task = get(name)
-        for k in range(PER_FAMILY):
-            problem = task.problem(k, seed=1, difficulty=1 + k % 3)
-            docs.append({"id": f"{name}-{k}", "source": name, "text": f"{problem.prompt}\nAnswer: {problem.answer}"})
-    random.Random(0).shuffle(docs)
-    work.mkdir(parents=True, exist_ok=True)
-    for name, part in (("scoring", docs[:SCORING_DOCS]), ("selection", docs[SCORING_DOCS:])):
-        (work / f"{name}.jsonl").write_text("".join(json.dumps(d) + "\n" for d in part), encoding="utf-8")
-    sources: dict[str, int] = {}
-    for d in docs:
-        sources[d["source"]] = sources.get(d["source"], 0) + 1
-    info = {"documents": len(docs), "scoring": SCORING_DOCS, "selection": len(docs) - SCORING_DOCS, "sources": sources,
-            "mean_chars": round(sum(len(d["text"]) for d in docs) / len(docs))}
-    _save_results({"pool": info})
-    print(json.dumps(info))
-    return info
-
-
 def _read(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -94,12 +82,68 @@ def _slug(spec: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", spec).strip("_")
 
 
-# ---------------------------------------------------------------- BPC per model (cached)
-def model_bpc(work: Path, spec: str, threads: int) -> list[float]:
-    """BPC of every scoring document under `spec`, cached in work/bpc/<slug>.json."""
-    cache = work / "bpc" / f"{_slug(spec)}.json"
-    if cache.exists():
-        return json.loads(cache.read_text())["bpc"]
+def _counts(docs: list[dict]) -> dict[str, int]:
+    return dict(sorted(Counter(d["source"] for d in docs).items()))
+
+
+# ---------------------------------------------------------------- pools
+def _gsm8k_response(solution: str) -> str:
+    """GSM8K's worked solution without its calculator notes (<<3*4=12>>), its `#### N` line as a boxed answer."""
+    body, _, answer = solution.rpartition("####")
+    body = re.sub(r"<<[^>]*>>", "", body).strip()
+    return f"{body}\nThe answer is \\boxed{{{answer.strip()}}}."
+
+
+def _task_response(prompt: str, answer: str) -> str:
+    """The answer in the form the task's prompt asks for."""
+    return f"The answer is \\boxed{{{answer}}}." if "\\boxed" in prompt else f"<answer>{answer}</answer>"
+
+
+def build_pool(work: Path, scoring: int) -> dict:
+    """Write scoring.jsonl (the first `scoring` documents after a seeded shuffle) and selection.jsonl."""
+    from rlvr.tasks import get
+    from rlvr.tasks.math_data import read_jsonl
+    from rlvr.train.config import load_config
+    from rlvr.train.heldout import recipe_heldout_problems
+
+    heldout = {p.prompt for p in recipe_heldout_problems(load_config("default", []))}
+    docs, dropped = [], Counter()
+    for row in read_jsonl("gsm8k-test.jsonl"):
+        docs.append({"id": f"gsm8k-{row['idx']}", "source": "gsm8k", "prompt": row["question"],
+                     "response": _gsm8k_response(row["answer"])})
+    for k, row in enumerate(read_jsonl("math500-test.jsonl")):
+        docs.append({"id": f"math500-{k}", "source": "math500", "prompt": row["problem"], "response": row["solution"]})
+    for name in FAMILIES:
+        task = get(name)
+        for k in range(PER_FAMILY):
+            problem = task.problem(k, seed=1, difficulty=1 + k % 3)
+            if problem.prompt in heldout:
+                dropped["a held-out prompt"] += 1
+                continue
+            docs.append({"id": f"{name}-{k}", "source": name, "prompt": problem.prompt,
+                         "response": _task_response(problem.prompt, problem.answer)})
+    kept = []
+    for d in docs:
+        d["text"] = f"{d['prompt']}\n{d['response']}"
+        if len(d["text"]) > MAX_CHARS:
+            dropped[f"longer than {MAX_CHARS} characters"] += 1
+        else:
+            kept.append(d)
+    random.Random(0).shuffle(kept)
+    work.mkdir(parents=True, exist_ok=True)
+    parts = {"scoring": kept[:scoring], "selection": kept[scoring:]}
+    for name, part in parts.items():
+        (work / f"{name}.jsonl").write_text("".join(json.dumps(d) + "\n" for d in part), encoding="utf-8")
+    info = {"documents": len(kept), "dropped": dict(dropped), "max_chars": MAX_CHARS, "sources": _counts(kept),
+            "scoring": len(parts["scoring"]), "selection": len(parts["selection"]),
+            "scoring_sources": _counts(parts["scoring"]), "mean_chars": round(sum(len(d["text"]) for d in kept) / len(kept))}
+    _save_results({"pool": info})
+    print(json.dumps(info))
+    return info
+
+
+# ---------------------------------------------------------------- BPC per model (cached), and its cost
+def _bpc(spec: str, texts: list[str], threads: int) -> tuple[list[float], float, float]:
     import torch
 
     from rlvr.cli_support import progress
@@ -107,19 +151,39 @@ def model_bpc(work: Path, spec: str, threads: int) -> list[float]:
     from rlvr.preselect.losses import document_bpc
 
     torch.set_num_threads(threads)
-    texts = [d["text"] for d in _read(work / "scoring.jsonl")]
     loaded = load(spec, device="cpu", dtype="float32")
     cpu, wall = _cpu(), time.time()
     with progress(f"BPC under {spec}", len(texts)) as advance:
         values = document_bpc(loaded.model, loaded.tokenizer, texts, max_chars=MAX_CHARS, batch_size=8, advance=advance)
+    return values, _cpu() - cpu, time.time() - wall
+
+
+def model_bpc(work: Path, spec: str, threads: int) -> list[float]:
+    """BPC of every scoring document under `spec`, cached in work/bpc/<slug>.json."""
+    cache = work / "bpc" / f"{_slug(spec)}.json"
+    if cache.exists():
+        return json.loads(cache.read_text())["bpc"]
+    texts = [d["text"] for d in _read(work / "scoring.jsonl")]
+    values, cpu, wall = _bpc(spec, texts, threads)
     cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps({"model": spec, "bpc": values, "cpu_s": _cpu() - cpu, "wall_s": time.time() - wall}))
+    cache.write_text(json.dumps({"model": spec, "bpc": values, "cpu_s": cpu, "wall_s": wall, "threads": threads}))
     return values
 
 
+def cost(work: Path, spec: str, threads: int, docs: int = 48) -> dict:
+    """CPU seconds per document of BPC under `spec`, timed on the first `docs` scoring documents."""
+    rows = _read(work / "scoring.jsonl")[:docs]
+    _, cpu, wall = _bpc(spec, [d["text"] for d in rows], threads)
+    info = {"model": spec, "documents": len(rows), "threads": threads, "cpu_s": round(cpu, 1),
+            "cpu_s_per_document": round(cpu / len(rows), 3), "mean_chars": round(sum(len(d["text"]) for d in rows) / len(rows))}
+    _save_results({"bpc_cost": info})
+    print(json.dumps(info))
+    return info
+
+
 # ---------------------------------------------------------------- ability of a model (the recipe's held-out set)
-def ability(spec: str, threads: int, system_prompt: str | None) -> dict:
-    """Held-out accuracy of `spec` on the default recipe's held-out set, under `system_prompt`."""
+def ability(spec: str, threads: int) -> dict:
+    """Held-out accuracy of `spec` under the default recipe's held-out evaluation (its system prompt included)."""
     import torch
 
     from rlvr.models import load
@@ -127,21 +191,87 @@ def ability(spec: str, threads: int, system_prompt: str | None) -> dict:
     from rlvr.train.heldout import Heldout
 
     torch.set_num_threads(threads)
-    overrides = [] if system_prompt is None else [f"system_prompt={json.dumps(system_prompt)}"]
-    config = load_config("default", overrides)
+    config = load_config("default", [])
     loaded = load(spec, device="cpu", dtype="float32")
+    cpu = _cpu()
     metrics = Heldout(config, loaded.tokenizer).metrics(loaded.model)
-    key = f"{spec} | system prompt {'default' if system_prompt is None else 'boxed'}"
-    _save_results({"abilities": {**_load_results().get("abilities", {}), key: metrics}})
-    print(key, json.dumps(metrics))
+    metrics["cpu_s"] = round(_cpu() - cpu, 1)
+    _save_results({"abilities": {**_load_results().get("abilities", {}), spec: metrics}})
+    print(spec, json.dumps(metrics))
     return metrics
 
 
-# ---------------------------------------------------------------- strength, classifier, selection
+# ---------------------------------------------------------------- strength, labels, classifier
+def _split(labelled: list[dict], share: float, seed: int) -> tuple[list[dict], list[dict]]:
+    """Held-out and training documents: `share` of each label held out (a seeded, stratified split)."""
+    held, train = [], []
+    for label in (1, 0):
+        group = [d for d in labelled if d["label"] == label]
+        random.Random(seed).shuffle(group)
+        cut = round(share * len(group))
+        held += group[:cut]
+        train += group[cut:]
+    return held, train
+
+
+def _fit_predict(train: list[dict], held: list[dict], work: Path, seed: int, params) -> list[int]:
+    from rlvr.preselect import load_classifier, train_classifier
+    from rlvr.preselect.classifier import POSITIVE, predict_labels
+
+    path = work / "fold.bin"
+    train_classifier([d["text"] for d in train if d["label"] == 1], [d["text"] for d in train if d["label"] == 0], path,
+                     holdout=0.0, seed=seed, params=params)
+    return [int(p == POSITIVE) for p in predict_labels(load_classifier(path), [d["text"] for d in held])]
+
+
+def _source_majority(train: list[dict], held: list[dict]) -> list[int]:
+    """The baseline that reads only a document's source: the majority label of its source in the training split."""
+    overall = int(sum(d["label"] for d in train) * 2 >= len(train))
+    votes: dict[str, list[int]] = {}
+    for d in train:
+        votes.setdefault(d["source"], []).append(d["label"])
+    return [int(sum(votes[d["source"]]) * 2 > len(votes[d["source"]])) if d["source"] in votes
+            and sum(votes[d["source"]]) * 2 != len(votes[d["source"]]) else overall for d in held]
+
+
+def _accuracy(predicted: list[int], held: list[dict]) -> float:
+    return sum(p == d["label"] for p, d in zip(predicted, held)) / len(held)
+
+
+def classifier_checks(labelled: list[dict], work: Path, params, folds: int = 5, seeds: int = 3) -> dict:
+    """fastText on one stratified held-out split and in repeated k-fold CV, each beside the source-majority baseline."""
+    held, train = _split(labelled, HOLDOUT, seed=0)
+    out = {"split": {"heldout_docs": len(held), "train_docs": len(train),
+                     "fasttext": _accuracy(_fit_predict(train, held, work, 0, params), held),
+                     "source_majority": _accuracy(_source_majority(train, held), held)}}
+    right = {"fasttext": 0, "source_majority": 0}
+    total = 0
+    for seed in range(seeds):
+        order = list(range(len(labelled)))
+        random.Random(100 + seed).shuffle(order)
+        for fold in range(folds):
+            held = [labelled[k] for k in order[fold::folds]]
+            train = [labelled[k] for j, k in enumerate(order) if j % folds != fold]
+            right["fasttext"] += sum(p == d["label"] for p, d in zip(_fit_predict(train, held, work, seed, params), held))
+            right["source_majority"] += sum(p == d["label"] for p, d in zip(_source_majority(train, held), held))
+            total += len(held)
+    out["cv"] = {"folds": folds, "seeds": seeds, "predictions": total, **{k: v / total for k, v in right.items()}}
+    return out
+
+
+def _label(rows: list[dict], share: float, seed: int = 0) -> list[dict]:
+    """The top `share` by S (label 1) and the bottom `share` (label 0); ties in S broken by a seeded shuffle."""
+    order = list(range(len(rows)))
+    random.Random(seed).shuffle(order)
+    order.sort(key=lambda k: rows[k]["strength"])
+    n = round(share * len(rows))
+    return [{**rows[k], "label": 0} for k in order[:n]] + [{**rows[k], "label": 1} for k in order[len(rows) - n:]]
+
+
 def evidence(work: Path, models: list[tuple[str, float]], threads: int) -> dict:
     import numpy as np
 
-    from rlvr.preselect import FastTextParams, label_by_strength, predictive_strength, select_pool, train_classifier
+    from rlvr.preselect import FastTextParams, predictive_strength, select_pool, train_classifier
 
     rows = _read(work / "scoring.jsonl")
     table = np.array([model_bpc(work, spec, threads) for spec, _ in models]).T
@@ -149,89 +279,98 @@ def evidence(work: Path, models: list[tuple[str, float]], threads: int) -> dict:
     strength = predictive_strength(table, abilities)
     scored = [{"id": r["id"], "source": r["source"], "text": r["text"], "strength": float(s)} for r, s in zip(rows, strength)]
     (work / "scores.jsonl").write_text("".join(json.dumps(r) + "\n" for r in scored), encoding="utf-8")
-    values, counts = np.unique(strength.round(3), return_counts=True)
     by_source: dict[str, list[float]] = {}
     for r in scored:
         by_source.setdefault(r["source"], []).append(r["strength"])
-    runs = {}
-    labels = label_by_strength(scored, 0.2, 0.2, seed=0)
-    for name, params in (("authors' defaults (3 epochs, lr 0.1)", FastTextParams()),
-                         ("25 epochs, lr 0.5", FastTextParams(epoch=25, lr=0.5))):
-        out = work / ("clf_default.bin" if params.epoch == 3 else "clf.bin")
-        result = train_classifier(labels.positives, labels.negatives, out, holdout=0.2, seed=0, params=params)
-        runs[name] = {"heldout_accuracy": result.heldout_accuracy, "heldout_docs": result.heldout_docs,
-                      "train_docs": result.train_docs}
-    runs["5-fold cross-validation x 5 seeds, 25 epochs, lr 0.5"] = _cross_validated(labels.positives, labels.negatives, work)
-    positives_by_source: dict[str, int] = {}
-    text_to_source = {r["text"]: r["source"] for r in scored}
-    for t in labels.positives:
-        positives_by_source[text_to_source[t]] = positives_by_source.get(text_to_source[t], 0) + 1
+    # A random loss order gives S the distribution of Kendall's concordance: the null to compare with.
+    rng = np.random.default_rng(0)
+    null = predictive_strength(rng.random((20000, len(models))), abilities)
+    params = FastTextParams(epoch=25, lr=0.5)
+    labelled = _label(scored, LABEL_SHARE)
+    checks = {"all sources": classifier_checks(labelled, work, params)}
+    gsm = [r for r in scored if r["source"] == "gsm8k"]
+    gsm_labelled = _label(gsm, LABEL_SHARE)
+    checks["GSM8K only (labels by S within GSM8K)"] = classifier_checks(gsm_labelled, work, params)
+    # The classifier `select` uses: every labelled document, authors' recipe except more epochs (tiny data).
+    train_classifier([d["text"] for d in labelled if d["label"] == 1], [d["text"] for d in labelled if d["label"] == 0],
+                     work / "clf.bin", holdout=0.0, seed=0, params=params)
     selected = select_pool(work / "clf.bin", work / "selection.jsonl", 0.1, work / "selected.jsonl")
-    chosen = _read(work / "selected.jsonl")
-    chosen_sources: dict[str, int] = {}
-    for d in chosen:
-        chosen_sources[d["source"]] = chosen_sources.get(d["source"], 0) + 1
     info = {
         "models": [{"model": spec, "ability": a, "mean_bpc": float(table[:, k].mean())} for k, (spec, a) in enumerate(models)],
-        "strength_counts": {f"{v:.3f}": int(c) for v, c in zip(values, counts)},
-        "strength_by_source": {s: round(float(np.mean(v)), 3) for s, v in sorted(by_source.items())},
-        "labels": {"positives": len(labels.positives), "negatives": len(labels.negatives),
-                   "lowest_positive": labels.lowest_positive, "highest_negative": labels.highest_negative,
-                   "positives_by_source": dict(sorted(positives_by_source.items()))},
-        "classifier": runs,
+        "bpc_correlation_with_ability": _rank_correlation(table.mean(axis=0), abilities),
+        "strength": {"mean": float(strength.mean()), "null_mean": float(null.mean()),
+                     "quantiles": [float(q) for q in np.quantile(strength, [0.1, 0.25, 0.5, 0.75, 0.9])],
+                     "null_quantiles": [float(q) for q in np.quantile(null, [0.1, 0.25, 0.5, 0.75, 0.9])]},
+        "strength_by_source": {s: {"docs": len(v), "mean": round(float(np.mean(v)), 3)} for s, v in sorted(by_source.items())},
+        "labels": {"share": LABEL_SHARE, "positives": sum(d["label"] for d in labelled),
+                   "negatives": sum(1 - d["label"] for d in labelled),
+                   "lowest_positive": min(d["strength"] for d in labelled if d["label"] == 1),
+                   "highest_negative": max(d["strength"] for d in labelled if d["label"] == 0),
+                   "positives_by_source": _counts([d for d in labelled if d["label"] == 1]),
+                   "negatives_by_source": _counts([d for d in labelled if d["label"] == 0]),
+                   "gsm8k_only": {"positives": sum(d["label"] for d in gsm_labelled),
+                                  "negatives": sum(1 - d["label"] for d in gsm_labelled)}},
+        "classifier": {"params": "fastText, 25 epochs, lr 0.5, word bigrams, dim 100, 200,000 buckets", **checks},
         "selection": {"pool": selected.documents, "kept": selected.kept, "threshold": selected.threshold,
-                      "kept_by_source": dict(sorted(chosen_sources.items()))},
+                      "kept_by_source": _counts(_read(work / "selected.jsonl")),
+                      "pool_by_source": _counts(_read(work / "selection.jsonl"))},
     }
     _save_results({"evidence": info})
-    _figure(table, abilities, [spec for spec, _ in models], strength)
+    figure()
     print(json.dumps(info, indent=1))
     return info
 
 
-def _cross_validated(positives: list[str], negatives: list[str], work: Path, folds: int = 5, seeds: int = 5) -> dict:
-    """Accuracy over every labelled document, each predicted by a classifier that did not see it (k-fold, repeated)."""
-    from rlvr.preselect import FastTextParams, load_classifier, train_classifier
-    from rlvr.preselect.classifier import predict_labels
+def _rank_correlation(values, abilities) -> float:
+    """Spearman's rank correlation between mean BPC and ability (negative: abler models compress better)."""
+    from scipy.stats import spearmanr
 
-    examples = [(t, "__label__1") for t in positives] + [(t, "__label__0") for t in negatives]
-    right = total = 0
-    for seed in range(seeds):
-        order = list(range(len(examples)))
-        random.Random(seed).shuffle(order)
-        for fold in range(folds):
-            held = [examples[k] for k in order[fold::folds]]
-            kept = [examples[k] for j, k in enumerate(order) if j % folds != fold]
-            path = work / "cv.bin"
-            train_classifier([t for t, y in kept if y == "__label__1"], [t for t, y in kept if y == "__label__0"], path,
-                             holdout=0.0, seed=seed, params=FastTextParams(epoch=25, lr=0.5))
-            predicted = predict_labels(load_classifier(path), [t for t, _ in held])
-            right += sum(p == y for p, (_, y) in zip(predicted, held))
-            total += len(held)
-    return {"heldout_accuracy": right / total, "heldout_docs": total, "train_docs": len(examples) * (folds - 1) // folds}
+    return float(spearmanr(values, abilities).statistic)
 
 
-def _figure(table, abilities, names, strength) -> None:
+# ---------------------------------------------------------------- figure
+def figure() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    means = table.mean(axis=0)
-    left.plot(abilities, means, "o-")
-    for a, m, n in zip(abilities, means, names):
-        left.annotate(Path(n).name or n, (a, m), fontsize=7)
+    results = _load_results()
+    ev, ft = results.get("evidence"), results.get("sft", {})
+    if not ev:
+        return
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4.2))
+    models = ev["models"]
+    left.plot([m["ability"] for m in models], [m["mean_bpc"] for m in models], "o")
+    for m in models:
+        left.annotate(_short(m["model"]), (m["ability"], m["mean_bpc"]), fontsize=7)
     left.set_xlabel("held-out accuracy (ability)")
     left.set_ylabel("mean BPC on the scoring pool")
     left.set_title("compression vs ability")
-    values, counts = np.unique(strength.round(3), return_counts=True)
-    right.bar([f"{v:.2f}" for v in values], counts)
-    right.set_xlabel("predictive strength S")
-    right.set_ylabel("documents")
-    right.set_title(f"S over {len(strength)} scoring documents")
+    sources = sorted(ev["strength_by_source"], key=lambda s: ev["strength_by_source"][s]["mean"])
+    middle.barh([f"{s} ({ev['strength_by_source'][s]['docs']})" for s in sources],
+                [ev["strength_by_source"][s]["mean"] for s in sources])
+    middle.axvline(ev["strength"]["null_mean"], color="grey", linestyle="--", label="random loss order")
+    middle.set_xlim(0, 1)
+    middle.set_xlabel("mean predictive strength S")
+    middle.set_title("S by source (scored documents)")
+    middle.legend(fontsize=7)
+    arms = [("base (no SFT)", results.get("abilities", {}).get("default", {}).get("accuracy"))]
+    arms += [(arm, r["heldout"]["accuracy"]) for arm, r in ft.get("arms", {}).items()]
+    arms = [(a, v) for a, v in arms if v is not None]
+    right.bar([a for a, _ in arms], [v for _, v in arms], color=["grey", "tab:blue", "tab:orange"][:len(arms)])
+    for k, (_, v) in enumerate(arms):
+        right.annotate(f"{v:.3f}", (k, v), ha="center", va="bottom")
+    right.set_ylim(0, 1)
+    right.set_ylabel("held-out accuracy")
+    right.set_title(f"SFT on {ft.get('documents_per_arm', '?')} documents per arm")
     fig.tight_layout()
     fig.savefig(FIGURE, dpi=110)
+    plt.close(fig)
+
+
+def _short(spec: str) -> str:
+    return spec if "/" not in spec else "/".join(Path(spec).parts[-2:])
 
 
 # ---------------------------------------------------------------- docs/s of select
@@ -284,12 +423,18 @@ def speed(work: Path, count: int, classifier: Path | None = None) -> dict:
 
 
 # ---------------------------------------------------------------- SFT: selected vs random
-def sft(work: Path, threads: int, system_prompt: str | None, count: int, arm: str, seed: int = 0) -> dict:
-    """Continued training of the embedded model on `count` documents of the selection pool, then held-out accuracy.
+SFT = {"epochs": 2, "learning_rate": 2e-5, "batch": 8, "max_length": 512, "scheduler": "constant"}
+
+
+def sft(work: Path, threads: int, count: int, arm: str, epochs: int = SFT["epochs"], seed: int = 0) -> dict:
+    """Fine-tune the embedded model on `count` chat-formatted documents of the selection pool; held-out accuracy.
 
     arm 'selected': the `count` documents the classifier scores highest; arm 'random': `count` drawn at random.
+    Both arms: the same recipe (SFT above, `epochs` passes), so the same number of steps; tokens differ with the documents.
     """
     import torch
+    from datasets import Dataset
+    from trl import SFTConfig, SFTTrainer
 
     from rlvr.models import load
     from rlvr.preselect import select_pool
@@ -303,86 +448,112 @@ def sft(work: Path, threads: int, system_prompt: str | None, count: int, arm: st
         docs = _read(work / "sft-selected.jsonl")
     else:
         docs = random.Random(1).sample(pool, count)
-    config = load_config("default", [] if system_prompt is None else [f"system_prompt={json.dumps(system_prompt)}"])
+    config = load_config("default", [])
+    rows = [{"prompt": [{"role": "system", "content": config.system_prompt}, {"role": "user", "content": d["prompt"]}],
+             "completion": [{"role": "assistant", "content": d["response"]}]} for d in docs]
     loaded = load("default", device="cpu", dtype="float32")
     model, tokenizer = loaded.model, loaded.tokenizer
+    tokens = sum(len(tokenizer(d["response"]).input_ids) for d in docs)
+    args = SFTConfig(output_dir=str(work / f"sft-{arm}"), seed=seed, num_train_epochs=epochs,
+                     per_device_train_batch_size=SFT["batch"], learning_rate=SFT["learning_rate"],
+                     lr_scheduler_type=SFT["scheduler"], max_length=SFT["max_length"], completion_only_loss=True,
+                     use_cpu=True, logging_steps=1, save_strategy="no", report_to="none", disable_tqdm=False,
+                     dataloader_num_workers=0)
     cpu = _cpu()
-    losses = _train(model, tokenizer, [d["text"] for d in docs], seed=seed)
+    trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer)
+    trainer.train()
+    losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
+    train_cpu = _cpu() - cpu
+    model = trainer.model
     model.eval()
+    tokenizer.padding_side = "left"
     metrics = Heldout(config, tokenizer).metrics(model)
-    sources: dict[str, int] = {}
-    for d in docs:
-        sources[d["source"]] = sources.get(d["source"], 0) + 1
-    result = {"heldout": metrics, "first_loss": losses[0], "last_loss": losses[-1], "cpu_s": round(_cpu() - cpu),
-              "sources": dict(sorted(sources.items()))}
-    info = _load_results().get("sft", {"arms": {}})
-    info.update({"documents_per_arm": count, "epochs": 1, "learning_rate": 1e-5, "batch": 4, "max_tokens": 128,
-                 "system_prompt": "default" if system_prompt is None else "boxed",
+    result = {"heldout": metrics, "steps": int(trainer.state.global_step), "response_tokens": tokens,
+              "first_loss": losses[0], "last_loss": losses[-1], "train_cpu_s": round(train_cpu),
+              "cpu_s": round(_cpu() - cpu), "sources": _counts(docs)}
+    info = _load_results().get("sft", {})
+    info.setdefault("arms", {})
+    info.update({"documents_per_arm": count, **SFT, "epochs": epochs,
                  "heldout": f"{config.eval.problems} problems of {', '.join(config.task_names)} at difficulty "
-                            f"{config.eval_difficulty}, seed {config.eval.seed}, greedy"})
+                            f"{config.eval_difficulty}, seed {config.eval.seed}, greedy, {config.eval_max_tokens} tokens, "
+                            "the recipe's system prompt"})
     info["arms"][arm] = result
     _save_results({"sft": info})
+    figure()
     print(arm, json.dumps(result))
     return info
 
 
-def _train(model, tokenizer, texts: list[str], seed: int, batch: int = 4, lr: float = 1e-5) -> list[float]:
-    import torch
-
-    order = list(range(len(texts)))
-    random.Random(seed).shuffle(order)
-    torch.manual_seed(seed)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
-    model.train()
-    losses = []
-    tokenizer.padding_side = "right"
-    for first in range(0, len(order), batch):
-        chunk = [texts[k] for k in order[first:first + batch]]
-        enc = tokenizer(chunk, return_tensors="pt", padding=True, truncation=True, max_length=128)
-        labels = enc.input_ids.masked_fill(enc.attention_mask == 0, -100)
-        loss = model(input_ids=enc.input_ids, attention_mask=enc.attention_mask, labels=labels).loss
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
-        losses.append(round(loss.item(), 4))
-    tokenizer.padding_side = "left"
-    return losses
-
-
 # ---------------------------------------------------------------- RESULTS.md section
+def _sources(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
 def write_section() -> None:
     results = _load_results()
     lines = [START, "## PreSelect: data selection by predictive strength (`rlvr preselect`)", ""]
-    lines += ["- command: `python benchmarks/internals/preselect.py pool|bpc|evidence|speed|sft|write`; raw numbers in "
-              "`benchmarks/internals/preselect.json`, figure `preselect.png`"]
+    lines += ["- command: `python benchmarks/internals/preselect.py pool|ability|cost|bpc|evidence|speed|sft|write` "
+              "(each stage on one torch thread under `nice`); raw numbers in `benchmarks/internals/preselect.json`, "
+              "figure `preselect.png`"]
     pool = results.get("pool")
     if pool:
-        lines.append(f"- pool: {pool['documents']} documents from rlvr's own data (mean {pool['mean_chars']} characters): "
-                     + ", ".join(f"{k} {v}" for k, v in sorted(pool["sources"].items()))
-                     + f"; {pool['scoring']} scored under every model, {pool['selection']} left for selection")
+        lines.append(f"- pool: {pool['documents']} documents of at most {pool['max_chars']} characters (mean "
+                     f"{pool['mean_chars']}) from rlvr's own data, each a prompt and a response ending in the answer: "
+                     + _sources(pool["sources"]) + "; left out: "
+                     + ", ".join(f"{v} {k}" for k, v in pool["dropped"].items())
+                     + f". {pool['scoring']} scored under every model ({_sources(pool['scoring_sources'])}), "
+                     f"{pool['selection']} left for selection")
+    c = results.get("bpc_cost")
+    if c:
+        lines.append(f"- cost of BPC: {c['cpu_s_per_document']} CPU s per document and model ({c['documents']} documents of "
+                     f"mean {c['mean_chars']} characters under `{c['model']}`, {c['threads']} thread)")
     ev = results.get("evidence")
     if ev:
-        lines += ["", "### Models, losses and predictive strength", "", "| model | held-out accuracy (ability) | mean BPC |",
-                  "|---|---:|---:|"]
-        lines += [f"| `{m['model']}` | {m['ability']:.3f} | {m['mean_bpc']:.4f} |" for m in ev["models"]]
-        lines += ["", "S over the scoring pool: " + ", ".join(f"S={k}: {v}" for k, v in ev["strength_counts"].items()),
-                  "", "mean S by source: " + ", ".join(f"{k} {v}" for k, v in ev["strength_by_source"].items()), "",
-                  f"Labels: top 20% by S = {ev['labels']['positives']} positives (S >= {ev['labels']['lowest_positive']:.3f}), "
-                  f"bottom 20% = {ev['labels']['negatives']} negatives (S <= {ev['labels']['highest_negative']:.3f}); "
-                  "positives by source: " + ", ".join(f"{k} {v}" for k, v in ev["labels"]["positives_by_source"].items()),
-                  "", "| fastText classifier | held-out accuracy | held-out docs | train docs |", "|---|---:|---:|---:|"]
-        lines += [f"| {name} | {r['heldout_accuracy']:.3f} | {r['heldout_docs']} | {r['train_docs']} |" for name, r in ev["classifier"].items()]
-        s = ev["selection"]
-        lines += ["", f"`select --keep 0.1` on the {s['pool']}-document selection pool kept {s['kept']} (score >= {s['threshold']:.3f}): "
-                  + ", ".join(f"{k} {v}" for k, v in s["kept_by_source"].items())]
+        abilities = results.get("abilities", {})
+        lines += ["", "![PreSelect evidence](preselect.png)", "", "### Models, abilities and losses", "",
+                  "Abilities: the default recipe's held-out evaluation (64 single-digit sums, seed 10000, greedy, "
+                  "64 tokens, the recipe's system prompt with its `\\boxed` example), one evaluation per model.", "",
+                  "| model | held-out accuracy (ability) | format rate | mean BPC on the scoring pool |", "|---|---:|---:|---:|"]
+        for m in ev["models"]:
+            fmt = abilities.get(m["model"], {}).get("format_rate")
+            lines.append(f"| `{m['model']}` | {m['ability']:.3f} | {'' if fmt is None else f'{fmt:.3f}'} | {m['mean_bpc']:.4f} |")
+        s = ev["strength"]
+        lines += ["", f"Spearman correlation of mean BPC with ability: {ev['bpc_correlation_with_ability']:+.2f}.", "",
+                  f"S over the scoring pool: mean {s['mean']:.3f}, quantiles 10/25/50/75/90% "
+                  + " / ".join(f"{q:.2f}" for q in s["quantiles"])
+                  + f"; a random loss order would give mean {s['null_mean']:.3f}, quantiles "
+                  + " / ".join(f"{q:.2f}" for q in s["null_quantiles"]) + ".", "",
+                  "| source | scored docs | mean S | positives | negatives |", "|---|---:|---:|---:|---:|"]
+        lab = ev["labels"]
+        for src, v in sorted(ev["strength_by_source"].items(), key=lambda kv: -kv[1]["mean"]):
+            lines.append(f"| {src} | {v['docs']} | {v['mean']:.3f} | {lab['positives_by_source'].get(src, 0)} | "
+                         f"{lab['negatives_by_source'].get(src, 0)} |")
+        lines += ["", f"Labels: top {lab['share']:.0%} by S = {lab['positives']} positives (S >= {lab['lowest_positive']:.3f}), "
+                  f"bottom {lab['share']:.0%} = {lab['negatives']} negatives (S <= {lab['highest_negative']:.3f}).", "",
+                  f"Classifier ({ev['classifier']['params']}) beside a baseline that reads only the document's source "
+                  "(the majority label of its source in the training split):", "",
+                  "| labelled set | split | held-out docs | fastText accuracy | source-majority accuracy |",
+                  "|---|---|---:|---:|---:|"]
+        for name, r in ev["classifier"].items():
+            if name == "params":
+                continue
+            sp, cv = r["split"], r["cv"]
+            lines.append(f"| {name} | one stratified {HOLDOUT:.0%} split ({sp['train_docs']} train) | {sp['heldout_docs']} | "
+                         f"{sp['fasttext']:.3f} | {sp['source_majority']:.3f} |")
+            lines.append(f"| {name} | {cv['folds']}-fold CV x {cv['seeds']} seeds | {cv['predictions']} predictions | "
+                         f"{cv['fasttext']:.3f} | {cv['source_majority']:.3f} |")
+        sel = ev["selection"]
+        lines += ["", f"`select --keep 0.1` (classifier trained on all {lab['positives'] + lab['negatives']} labelled "
+                  f"documents) on the {sel['pool']}-document selection pool kept {sel['kept']} (score >= "
+                  f"{sel['threshold']:.3f}): {_sources(sel['kept_by_source'])}."]
     speeds = results.get("speed", {})
     if speeds:
         first = next(iter(speeds.values()))
         lines += ["", f"### Speed of `select` (generated pools of rlvr documents, mean {first['mean_chars']} characters, keep 0.2, "
                   f"a {first['classifier_mb']} MB fastText model)", "",
+                  "Measured in the previous round of this benchmark (the classifier's size, not its labels, sets the speed). "
                   "The classifier timed is a stand-in with the benchmark's fastText settings (25 epochs, 200,000 buckets, "
-                  "dim 100), trained to tell math solutions from task prompts: speed depends on the model's size and the "
-                  "documents, not on its labels. Timed inside the benchmark process with `select_pool` (both passes):", "",
+                  "dim 100). Timed inside the benchmark process with `select_pool` (both passes):", "",
                   "| documents | pool | documents / CPU second | documents / wall second (busy machine) | CPU s | kept | "
                   "peak RSS MiB of the process (includes writing the pool) |",
                   "|---:|---|---:|---:|---:|---:|---:|"]
@@ -400,16 +571,23 @@ def write_section() -> None:
                                      for n, r in cli.items() if n.startswith("parquet"))
                   + "."]
     ft = results.get("sft")
-    if ft:
+    if ft and ft.get("arms"):
+        base = results.get("abilities", {}).get("default")
         lines += ["", "### Does selected data train better than random? (one CPU run)", "",
-                  f"System prompt: {ft['system_prompt']} (the one the abilities were measured under).",
-                  f"Continued training of the embedded model, {ft['documents_per_arm']} documents per arm, {ft['epochs']} epoch, "
-                  f"AdamW lr {ft['learning_rate']}, batch {ft['batch']}, {ft['max_tokens']} tokens max; held-out: {ft['heldout']}.", "",
-                  "| arm | held-out accuracy | format rate | accuracy among formatted | train loss first -> last |", "|---|---:|---:|---:|---:|"]
+                  f"The embedded model fine-tuned (TRL SFTTrainer, loss on the response only) on {ft['documents_per_arm']} "
+                  f"chat-formatted documents per arm, {ft['epochs']} epochs, batch {ft['batch']}, lr {ft['learning_rate']} "
+                  f"({ft['scheduler']}); held-out: {ft['heldout']}. Selected: the classifier's top documents of the selection "
+                  "pool; random: a seeded draw from it.", "",
+                  "| arm | steps | response tokens | held-out accuracy | format rate | accuracy among formatted | mean tokens | "
+                  "train loss first -> last | documents by source |", "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+        if base:
+            lines.append(f"| base (no SFT) | 0 | 0 | {base['accuracy']:.3f} | {base['format_rate']:.3f} | "
+                         f"{base.get('formatted_accuracy', float('nan')):.3f} | {base['mean_tokens']:.1f} | | |")
         for arm, r in ft["arms"].items():
             h = r["heldout"]
-            lines.append(f"| {arm} | {h['accuracy']:.3f} | {h['format_rate']:.3f} | {h.get('formatted_accuracy', float('nan')):.3f} | "
-                         f"{r['first_loss']:.3f} -> {r['last_loss']:.3f} |")
+            lines.append(f"| {arm} | {r['steps']} | {r['response_tokens']} | {h['accuracy']:.3f} | {h['format_rate']:.3f} | "
+                         f"{h.get('formatted_accuracy', float('nan')):.3f} | {h['mean_tokens']:.1f} | "
+                         f"{r['first_loss']:.3f} -> {r['last_loss']:.3f} | {_sources(r['sources'])} |")
     reading = results.get("reading")
     if reading:
         lines += ["", "### Reading", "", reading]
@@ -421,32 +599,36 @@ def write_section() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("phase", choices=["pool", "bpc", "ability", "evidence", "speed", "sft", "write"])
-    parser.add_argument("--work", type=Path, default=Path("/tmp/rlvr-preselect-bench"))
+    parser.add_argument("phase", choices=["pool", "ability", "cost", "bpc", "evidence", "speed", "sft", "figure", "write"])
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--model", default="default")
-    parser.add_argument("--models", default="", help="spec=ability,... in any order")
+    parser.add_argument("--models", default="", help="evidence: spec=ability,... in any order")
+    parser.add_argument("--scoring", type=int, default=600, help="pool: documents scored under every model")
     parser.add_argument("--docs", type=int, default=1_000_000)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--classifier", type=Path, default=None, help="speed: classifier to time (default: evidence's)")
-    parser.add_argument("--count", type=int, default=48, help="sft: documents per arm")
+    parser.add_argument("--count", type=int, default=64, help="sft: documents per arm")
     parser.add_argument("--arm", choices=["selected", "random"], default="selected")
-    parser.add_argument("--system-prompt", default="You are a helpful AI assistant named SmolLM, trained by Hugging Face. "
-                        "Give the final answer in \\boxed{}, for example: 12 + 30 = 42, so the answer is \\boxed{42}.")
+    parser.add_argument("--epochs", type=int, default=SFT["epochs"], help="sft: passes over the documents")
     args = parser.parse_args()
     if args.phase == "pool":
-        build_pool(args.work)
+        build_pool(args.work, args.scoring)
+    elif args.phase == "ability":
+        ability(args.model, args.threads)
+    elif args.phase == "cost":
+        cost(args.work, args.model, args.threads)
     elif args.phase == "bpc":
         values = model_bpc(args.work, args.model, args.threads)
         print(f"{args.model}: mean BPC {sum(values) / len(values):.4f} over {len(values)} documents")
-    elif args.phase == "ability":
-        ability(args.model, args.threads, args.system_prompt or None)
     elif args.phase == "evidence":
         models = [(item.rsplit("=", 1)[0], float(item.rsplit("=", 1)[1])) for item in args.models.split(",") if item]
         evidence(args.work, models, args.threads)
     elif args.phase == "speed":
         speed(args.work, args.docs, args.classifier)
     elif args.phase == "sft":
-        sft(args.work, args.threads, args.system_prompt or None, args.count, args.arm)
+        sft(args.work, args.threads, args.count, args.arm, args.epochs)
+    elif args.phase == "figure":
+        figure()
     else:
         write_section()
 
