@@ -254,6 +254,36 @@ def run(out: Path, scale: str, extra: list[str] | None = None, check_lr: float |
         del model
 
 
+def pair_correctness(out: Path, settings: list[str]) -> dict[str, int] | None:
+    """After the run, for reading only: how many chosen and rejected completions the verifier accepts.
+
+    Training never sees this (Genius uses no verifier); it shows whether the foresight score prefers
+    right answers. A pair whose shared prefix sits in the prompt is judged on its completion alone.
+    """
+    from rlvr.selfimprove.genius_config import load_genius_config
+    from rlvr.selfimprove.genius_run import train_problems
+    from rlvr.tasks import get
+
+    path = out / "genius" / "pairs.jsonl"
+    if not path.is_file():
+        return None
+    config = load_genius_config("genius", [*settings, f"output={out / 'genius'}"])
+    task = get(config.tasks.name)
+    problems = {p.id: p for p in train_problems(config)}
+    counts = {"pairs": 0, "chosen_right": 0, "rejected_right": 0, "only_chosen_right": 0, "only_rejected_right": 0}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        problem = problems[row["problem_id"]]
+        chosen = task.check(problem, row["chosen"]).correct
+        rejected = task.check(problem, row["rejected"]).correct
+        counts["pairs"] += 1
+        counts["chosen_right"] += chosen
+        counts["rejected_right"] += rejected
+        counts["only_chosen_right"] += chosen and not rejected
+        counts["only_rejected_right"] += rejected and not chosen
+    return counts
+
+
 LOGGED = ("step", "loss", "rewards/margins", "rewards/accuracies", "logps/chosen", "logps/rejected", "aco/calibration")
 
 
@@ -331,6 +361,12 @@ def report(out: Path) -> None:
                          f"tokens on average (chosen shorter in {st['chosen_shorter']} of {r['pairs']}); `\\boxed` in "
                          f"{st['chosen_boxed']} chosen vs {st['rejected_boxed']} rejected; ended with EOS: "
                          f"{st['chosen_ended']} chosen, {st['rejected_ended']} rejected; pairs by step {st['by_step']}.")
+        right = pair_correctness(out, r["settings"])
+        if right:
+            lines.append(f"Verifier on the pairs (read after the run, never used in training): chosen right in "
+                         f"{right['chosen_right']} of {right['pairs']}, rejected right in {right['rejected_right']}; "
+                         f"only the chosen right in {right['only_chosen_right']}, only the rejected right in "
+                         f"{right['only_rejected_right']}.")
         before, after = r.get("pair_logps_before"), r.get("pair_logps_after")
         if before and after:
             lines.append(f"Summed log-prob of the training pairs' completions, mean over pairs, before -> after ACO: "
