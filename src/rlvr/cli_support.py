@@ -32,6 +32,12 @@ def fail(message: object, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def given_options(ctx: typer.Context) -> set[str]:
+    """The parameters the user set on the command line (not left at their defaults)."""
+    # By name: typer may run on its own copy of click, whose ParameterSource is another enum class.
+    return {name for name in ctx.params if getattr(ctx.get_parameter_source(name), "name", None) == "COMMANDLINE"}
+
+
 def note(message: object) -> None:
     """Print one line literally on stderr (status that must not mix with data on stdout)."""
     typer.echo(str(message), err=True)

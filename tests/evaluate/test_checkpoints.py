@@ -50,10 +50,15 @@ def test_cli_writes_curves_and_compare_reads_them(tiny_model_dir: Path, tmp_path
     run.mkdir()
     (run / "config.yaml").write_text(f"model: {tiny_model_dir}\n")
     shutil.copytree(tiny_model_dir, run / "checkpoint-1")
+    table = tmp_path / "tables" / "run.json"
     result = runner.invoke(app, ["eval", str(run), "--checkpoints", "--n", "2", "--max-tokens", "3",
-                                 "--backend", "transformers"])
+                                 "--backend", "transformers", "--json", str(table)])
     assert result.exit_code == 0, result.output
     curves = json.loads((run / "eval" / "checkpoints.json").read_text())
+    # --json with --checkpoints: the per-checkpoint table, the same document as checkpoints.json
+    assert json.loads(table.read_text()) == curves
+    assert curves["results"] == str(run / "eval") and curves["template"] == "task" and curves["problems"] == 2
+    assert [p.name for p in table.parent.iterdir()] == ["run.json"]   # no temporary left beside it
     assert [(p["name"], p["step"]) for p in curves["points"]] == [("base", 0), ("checkpoint-1", 1)]
     for point in curves["points"]:
         assert {"accuracy", "mean_tokens", "format_rate", "reflection", "verification", "backtracking",
@@ -67,3 +72,8 @@ def test_cli_writes_curves_and_compare_reads_them(tiny_model_dir: Path, tmp_path
     result = runner.invoke(app, ["compare", str(run), str(run / "eval" / "base.json"), "--out", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "c" / "compare.md").read_text().startswith("# rlvr compare")
+    # the --json table stands for its run in compare: the run's last point, as the run folder does
+    result = runner.invoke(app, ["compare", str(table), str(run / "eval" / "base.json"), "--out", str(tmp_path / "d")])
+    assert result.exit_code == 0, result.output
+    sources = [e["source"] for e in json.loads((tmp_path / "d" / "compare.json").read_text())["inputs"]]
+    assert sources[0] == str(run / "eval" / "checkpoint-1.json")

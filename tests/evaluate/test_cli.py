@@ -51,6 +51,26 @@ def test_eval_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
     assert "--difficulty takes integers" in result.output
 
 
+@pytest.mark.parametrize("options, message", [
+    (["--out", "somewhere"], "--out is the folder of --checkpoints results"),
+    (["--benchmarks", "gsm8k", "--tasks", "arithmetic"], "--benchmarks replaces --tasks and --difficulty"),
+    (["--benchmarks", "gsm8k", "--difficulty", "2"], "--benchmarks replaces --tasks and --difficulty"),
+    (["--decoding-n", "4"], "--decoding-n is for --decoding best-of-n or majority"),
+    (["--decoding", "predictive", "--decoding-n", "4"], "--decoding-n is for --decoding best-of-n or majority"),
+    (["--decoding", "majority", "--horizon", "3", "--tau", "0.2"], "--horizon, --tau: for --decoding predictive only"),
+    (["--foresight-k", "3"], "--foresight-k: for --decoding predictive only"),
+    (["--backend", "vllm", "--batch-size", "8"], "--batch-size is for the transformers backend"),
+    (["--decoding", "majority", "--batch-size", "8"], "--batch-size does not apply to --decoding majority"),
+])
+def test_an_option_that_would_be_ignored_is_refused(options: list[str], message: str, tmp_path: Path) -> None:
+    # a missing model: were the option not refused first, the run would stop at "no model at"
+    result = runner.invoke(app, ["eval", str(tmp_path / "no-model"), *options, "--json", str(tmp_path / "x.json")])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not list(tmp_path.iterdir())   # refused before anything is written
+
+
 def test_parse_difficulties() -> None:
     assert parse_difficulties("1-3,5") == [1, 2, 3, 5]
 

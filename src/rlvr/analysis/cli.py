@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from rlvr.atomic import AtomicFile, OutputError
-from rlvr.cli_support import fail, note, progress
+from rlvr.cli_support import fail, given_options, note, progress
 
 # the per-step table's columns: (key, header)
 STEP_COLUMNS = (
@@ -81,6 +81,7 @@ def _judge(rows: list, url: str, model: str, timeout: float) -> dict[str, Any]: 
 
 
 def analyze(
+    ctx: typer.Context,
     path: Path = typer.Argument(..., help="A samples JSONL file (one {\"response\", ...} per line) or an rlvr run folder."),
     json_out: Path | None = typer.Option(None, "--json", help="Write every rate by name to this JSON file."),
     max_length: int | None = typer.Option(None, "--max-length", min=1, help="Generation limit in tokens, for the clip ratio when rows lack `truncated`."),
@@ -101,6 +102,9 @@ def analyze(
     from rlvr.analysis.report import analyze as run_analysis
     from rlvr.analysis.samples import read_samples
 
+    judge_only = sorted(given_options(ctx) & {"judge_model", "judge_timeout"})
+    if judge_only and judge_url is None:
+        fail(", ".join("--" + name.replace("_", "-") for name in judge_only) + " need --judge-url (the judge endpoint)")
     try:
         target = AtomicFile(json_out) if json_out is not None else None
     except OutputError as error:

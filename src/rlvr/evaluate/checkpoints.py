@@ -44,6 +44,7 @@ class Curves:
     """Per point: accuracy, tokens, format rate and behaviour rates; where they were written."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
+    document: dict[str, Any] = field(default_factory=dict)   # what checkpoints.json holds
     json: Path | None = None
     png: Path | None = None
 
@@ -131,8 +132,10 @@ def evaluate_checkpoints(
                             "pass_at_k": {str(k): v for k, v in result.overall.pass_at_k.items()},
                             **behaviour_rates(records)})
     curves.json = out / CURVES_JSON
-    curves.json.write_text(json.dumps({"problems": len(problems), "samples": samples, "params": params.__dict__,
-                                       "points": curves.rows}, indent=2) + "\n", encoding="utf-8")
+    curves.document = {"problems": len(problems), "samples": samples, "params": dict(params.__dict__),
+                       "template": template.name if template is not None else "task", "results": str(out),
+                       "points": curves.rows}
+    curves.json.write_text(json.dumps(curves.document, indent=2) + "\n", encoding="utf-8")
     curves.png = plot_curves(curves.rows, out / CURVES_PNG)
     return curves
 

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from rlvr.cli_support import fail, note, progress
+from rlvr.cli_support import fail, given_options, note, progress
 from rlvr.evaluate.runner import HELDOUT_SEED, heldout_problems
 
 if TYPE_CHECKING:
+    from rlvr.atomic import AtomicFile
     from rlvr.decoding import DecodingConfig
     from rlvr.evaluate.runner import EvalResult
     from rlvr.evaluate.sampling import SamplingParams
@@ -39,12 +40,37 @@ def parse_difficulties(text: str) -> list[int]:
     return levels
 
 
+# Options that act only together with another; given without it they would do nothing, so they are refused.
+DECODING_N = ("best-of-n", "majority")
+FORESIGHT = ("predictive",)
+
+
+def check_combination(given: set[str], *, checkpoints: bool, benchmarks: str | None, decoding: str | None,
+                      backend: str) -> None:
+    """One clear error for an option that the other options make ineffective."""
+    if "out" in given and not checkpoints:
+        raise ValueError("--out is the folder of --checkpoints results; for one model write the result with --json FILE")
+    if benchmarks and given & {"tasks", "difficulty"}:
+        raise ValueError("--benchmarks replaces --tasks and --difficulty; drop them")
+    if "decoding_n" in given and decoding not in DECODING_N:
+        raise ValueError("--decoding-n is for --decoding best-of-n or majority")
+    foresight = sorted(given & {"foresight_k", "horizon", "tau"})
+    if foresight and decoding not in FORESIGHT:
+        flags = ", ".join("--" + name.replace("_", "-") for name in foresight)
+        raise ValueError(f"{flags}: for --decoding predictive only")
+    if "batch_size" in given and backend == "vllm":
+        raise ValueError("--batch-size is for the transformers backend; vLLM batches by itself")
+    if "batch_size" in given and decoding not in (None, "greedy", "sample"):
+        raise ValueError(f"--batch-size does not apply to --decoding {decoding}, which decodes step by step")
+
+
 def evaluate(
+    ctx: typer.Context,
     model: str = typer.Argument("default", help="Model: 'default' (embedded SmolLM2-135M-Instruct), a folder, a training run, or a cached HF id."),
     tasks: str = typer.Option("arithmetic", "--tasks", help="Comma-separated task families (see `rlvr tasks list`)."),
     benchmarks: str = typer.Option(None, "--benchmarks", help="Math benchmarks as papers report them, e.g. math500,gsm8k,aime24,amc23: whole datasets (--n all) or a fixed seeded subset of --n each; replaces --tasks and --difficulty."),
     template: str = typer.Option("task", "--template", help="Prompt template: task (the task's own prompt), qwen25-math-cot, qwen-boxed (see docs/evaluate.md)."),
-    checkpoints: bool = typer.Option(False, "--checkpoints", help="MODEL is a training run: evaluate its base model, every checkpoint-N and final; write curves (PNG + JSON) to --out."),
+    checkpoints: bool = typer.Option(False, "--checkpoints", help="MODEL is a training run: evaluate its base model, every checkpoint-N and final; write curves (PNG + JSON) to --out (and the per-checkpoint table to --json)."),
     out: str = typer.Option(None, "--out", help="Folder for --checkpoints results (default: RUN/eval)."),
     n: str = typer.Option("64", "--n", help="Distinct problems per task and difficulty (all of them where fewer exist); with --benchmarks, problems per benchmark or 'all'."),
     samples: int = typer.Option(1, "--samples", "-k", help="Responses per problem (pass@k is reported for k up to this)."),
@@ -56,7 +82,7 @@ def evaluate(
     system_prompt: str = typer.Option(None, "--system-prompt", help="System message; default: the model's own."),
     batch_size: int = typer.Option(32, "--batch-size", help="Sequences per generate call (transformers backend)."),
     backend: str = typer.Option("auto", "--backend", help="auto | transformers | vllm (auto: vLLM on a GPU when installed)."),
-    json_out: str = typer.Option(None, "--json", help="Also write the result, every response included, to this JSON file."),
+    json_out: str = typer.Option(None, "--json", help="Also write the result, every response included, to this JSON file; with --checkpoints, the per-checkpoint table."),
     decoding: str = typer.Option(None, "--decoding", help="greedy | sample | best-of-n | majority | predictive (see docs/decoding.md); default: greedy for one sample, sampling for several."),
     decoding_n: int = typer.Option(8, "--decoding-n", help="Samples per response for best-of-n and majority."),
     foresight_k: int = typer.Option(8, "--foresight-k", help="Predictive: foresight rollouts per step (K)."),
@@ -68,6 +94,8 @@ def evaluate(
 
     target = None
     try:
+        check_combination(given_options(ctx), checkpoints=checkpoints, benchmarks=benchmarks, decoding=decoding,
+                          backend=backend)
         from rlvr.evaluate.benchmarks import parse_n
         from rlvr.evaluate.templates import check_fits, get_template
 
@@ -84,13 +112,13 @@ def evaluate(
             temperature = decoder.temperature
             if checkpoints:
                 raise ValueError("--decoding is for one model; drop it with --checkpoints")
-        if checkpoints:
-            _checkpoints(model, out, task_names, count, bool(benchmarks), samples, levels, max_tokens, temperature,
-                         top_p, seed, system_prompt, batch_size, backend, chosen)
-            return
         # Opened before sampling, so a bad --json path fails at once instead of after the
         # whole evaluation; the file is renamed into place only once it is complete.
         target = AtomicFile(json_out) if json_out else None
+        if checkpoints:
+            _checkpoints(model, out, task_names, count, bool(benchmarks), samples, levels, max_tokens, temperature,
+                         top_p, seed, system_prompt, batch_size, backend, chosen, target)
+            return
         result = _run(model, task_names, count, samples, levels, max_tokens, temperature, top_p, seed,
                       system_prompt, batch_size, backend, chosen, bool(benchmarks), decoder)
         from rlvr.evaluate.report import show, write_json
@@ -186,8 +214,12 @@ def _stepwise(model: str, task_names: list[str], n: int | None, samples: int, le
 
 def _checkpoints(run: str, out: str | None, task_names: list[str], n: int | None, as_benchmarks: bool, samples: int,
                  levels: list[int], max_tokens: int, temperature: float | None, top_p: float, seed: int,
-                 system_prompt: str | None, batch_size: int, backend: str, template: "PromptTemplate") -> None:
+                 system_prompt: str | None, batch_size: int, backend: str, template: "PromptTemplate",
+                 target: "AtomicFile | None" = None) -> None:
+    import json
     from pathlib import Path
+
+    from rlvr.atomic import OutputError
 
     from rlvr.evaluate.checkpoints import evaluate_checkpoints, find_points
 
@@ -202,3 +234,9 @@ def _checkpoints(run: str, out: str | None, task_names: list[str], n: int | None
     for line in curves.lines():
         typer.echo(line)
     note(f"wrote {curves.png} and {curves.json}")
+    if target is not None:
+        try:
+            target.temp.write_text(json.dumps(curves.document, indent=2) + "\n", encoding="utf-8")
+        except OSError as err:
+            raise OutputError(f"cannot write {target.path}: {err.strerror or err}") from None
+        note(f"wrote {target.commit()}")

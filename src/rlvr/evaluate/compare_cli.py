@@ -14,6 +14,19 @@ MD_FILE = "compare.md"
 JSON_FILE = "compare.json"
 
 
+def checkpoints_folder(path: Path) -> Path | None:
+    """The results folder that an `rlvr eval RUN --checkpoints --json FILE` table names (compare reads its last point)."""
+    if path.suffix != ".json" or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None  # compare's own reader says what is wrong with it
+    if isinstance(data, dict) and isinstance(data.get("points"), list) and isinstance(data.get("results"), str):
+        return Path(data["results"])
+    return None
+
+
 def compare(
     inputs: list[Path] = typer.Argument(..., help="`rlvr eval --json` files and/or training runs evaluated with `rlvr eval RUN --checkpoints`."),
     out: Path = typer.Option(Path("compare"), "--out", help="Folder for compare.png, compare.md and compare.json."),
@@ -26,7 +39,7 @@ def compare(
 
     names = [part.strip() for part in labels.split(",")] if labels else None
     try:
-        entries, warnings = run_compare(list(inputs), names, allow_different)
+        entries, warnings = run_compare([checkpoints_folder(p) or p for p in inputs], names, allow_different)
     except ValueError as err:
         fail(err)
     for warning in warnings:
