@@ -7,7 +7,7 @@ selected vs random documents.
     python benchmarks/internals/preselect.py bpc --model M                 # BPC of the scoring pool (cached per model)
     python benchmarks/internals/preselect.py evidence --models default=0.42,RUN=0.94,...
     python benchmarks/internals/preselect.py speed --docs 1000000          # docs/s of `select` on a generated pool
-    python benchmarks/internals/preselect.py sft --arm selected|random     # SFT on --count documents, held-out accuracy
+    python benchmarks/internals/preselect.py sft --arm selected|random     # SFT on --count (48) documents, held-out accuracy
     python benchmarks/internals/preselect.py write                         # this area's PreSelect section of RESULTS.md
 
 Pool: GSM8K questions with their worked solutions and MATH-500 problems with theirs (shipped in
@@ -118,7 +118,7 @@ def build_pool(work: Path, scoring: int) -> dict:
         for k in range(PER_FAMILY):
             problem = task.problem(k, seed=1, difficulty=1 + k % 3)
             if problem.prompt in heldout:
-                dropped["a held-out prompt"] += 1
+                dropped["with a held-out prompt"] += 1
                 continue
             docs.append({"id": f"{name}-{k}", "source": name, "prompt": problem.prompt,
                          "response": _task_response(problem.prompt, problem.answer)})
@@ -603,11 +603,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--model", default="default")
     parser.add_argument("--models", default="", help="evidence: spec=ability,... in any order")
-    parser.add_argument("--scoring", type=int, default=600, help="pool: documents scored under every model")
+    parser.add_argument("--scoring", type=int, default=480, help="pool: documents scored under every model")
     parser.add_argument("--docs", type=int, default=1_000_000)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--classifier", type=Path, default=None, help="speed: classifier to time (default: evidence's)")
-    parser.add_argument("--count", type=int, default=64, help="sft: documents per arm")
+    parser.add_argument("--count", type=int, default=48, help="sft: documents per arm")
     parser.add_argument("--arm", choices=["selected", "random"], default="selected")
     parser.add_argument("--epochs", type=int, default=SFT["epochs"], help="sft: passes over the documents")
     args = parser.parse_args()
