@@ -381,8 +381,10 @@ def report(out: Path) -> None:
                          f"rejected {before['rejected']:.1f} -> {c['rejected']:.1f}.")
         if log:
             first, last = log[0], log[-1]
-            lines.append("ACO log, first -> last step: " + ", ".join(
-                f"{k} {first[k]:.3f} -> {last[k]:.3f}" for k in LOGGED[1:] if k in first and k in last) + ".")
+            # Per-batch log-probs depend on which pairs the batch holds; the before/after line above compares like with like.
+            lines.append("ACO log, first -> last optimiser step (batch means): " + ", ".join(
+                f"{k} {first[k]:.3f} -> {last[k]:.3f}" for k in ("loss", "rewards/margins", "rewards/accuracies",
+                                                                 "aco/calibration") if k in first and k in last) + ".")
     lines += ["CPU seconds by phase: " + ", ".join(f"{k} {v:.0f}" for k, v in phases.items()) + ".", "",
               f"![Genius vs SFT]({PNG.name})", "", "<!-- reading: written by hand below the markers -->", END]
     put_section(RESULTS, "\n".join(lines), START, END, "Self-improvement benchmarks")
