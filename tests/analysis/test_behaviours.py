@@ -104,3 +104,17 @@ def test_adversarial_200k_characters_is_linear_time(unit: str) -> None:
     start = time.process_time()
     classify(text)
     assert time.process_time() - start < 10.0  # about 0.3 s here; a backtracking blow-up takes minutes
+
+
+# Inputs that made the rules super-linear before (2,000 newlines took 2.8 s, growing with the cube)
+# and others built from the patterns' own pieces. Linear matching takes ~0.3 s of CPU for 200,000
+# characters; anything quadratic or worse takes minutes.
+@pytest.mark.parametrize("unit", ["\n", " ", "\n ", "." + "\n" * 5, ". ", "\n#", "1.\n", "Wait, ", "hmm", "case 1 ",
+                                  "x=1 ", "my ", "if x ", "let me ", "first ", "step 1: ", "put ", "\t\n", "** \n"])
+def test_classification_cpu_time_is_linear_on_hostile_text(unit: str) -> None:
+    import time
+
+    text = unit * (200_000 // len(unit))
+    start = time.process_time()
+    classify(text)
+    assert time.process_time() - start < 3.0, f"classify is slow on {unit!r} x {len(text) // len(unit)}"

@@ -19,7 +19,10 @@ Each behaviour is a set of regular expressions; a response shows the behaviour w
 them matches (enumeration: when at least two distinct case markers appear). The rules were
 written against the dev half of `data/behaviours.jsonl` only; the held-out half gives the
 reported precision and recall (benchmarks/analysis/RESULTS.md). Every pattern is a flat
-alternation with bounded gaps (no nested repetition), so matching is linear in the length.
+alternation with bounded gaps (no nested repetition), and whitespace runs are matched only from
+their first character and possessively, so matching is linear in the length: a 1 MB response of
+newlines, blanks or repeated keywords classifies in well under a second of CPU
+(tests/analysis/test_behaviours.py; before, 2,000 newlines took 2.8 s, growing with the cube).
 """
 
 from __future__ import annotations
@@ -34,8 +37,13 @@ BEHAVIOURS: tuple[str, ...] = ("verification", "backtracking", "subgoal_setting"
 
 _I = re.IGNORECASE
 _IM = re.IGNORECASE | re.MULTILINE
+# The start of a line, blank lines and indentation skipped. A match may begin only at the start of
+# the whitespace run (after a non-blank character, or at the very start), and the run is taken
+# possessively: a run of n blanks is then scanned once, not once per position in it (`(?:^|\n)\s*`
+# re-scanned it from every newline, quadratic; `\s+\s*` after a full stop split it every way, cubic).
+_LINE = r"(?:\A\s*+|(?<!\s)[^\S\n]*+\n\s*+)"
 # the start of a sentence or clause: where "wait", "first" and "case 1" must stand to count
-_START = r"(?:^|(?<=[.!?:;])\s+|(?<=\n))\s*(?:[-*>]\s*|\*\*)?"
+_START = r"(?:" + _LINE + r"|(?<=[.!?:;])\s++)(?:[-*>]\s*+|\*\*)?"
 
 # things one checks in a solution (so "check the weather" or "verify your email" does not count)
 _OBJECT = (
@@ -122,7 +130,7 @@ _BACKTRACKING = [
     ),
     re.compile(r"\b(?:go(?:ing)?|went|step(?:ping)?)\s+back\s+to\s+(?:the\s+|my\s+|our\s+)?(?:step|start|beginning|first|original|assumption|drawing|equation)", _I),
     re.compile(r"\b(?:abandon|discard|drop)\s+(?:this|that|the)\s+(?:approach|idea|path|method|attempt)\b", _I),
-    re.compile(r"(?:^|(?<=[.!?]\s))\s*(?:actually|no|hmm+),?\s+(?:no\b|that's|this\s+is|I\s+was|it's\s+not|it\s+isn't)", _IM),
+    re.compile(r"(?:" + _LINE + r"|(?<=[.!?]\s)\s*+)(?:actually|no|hmm++),?\s++(?:no\b|that's|this\s+is|I\s+was|it's\s+not|it\s+isn't)", _IM),
     re.compile(r"\bredo(?:ing)?\s+(?:it|this|that|the\s+\w+)\b|\bredo\s*:", _I),
     re.compile(r"\bmy\s+(?:[\w']+\s+){0,6}(?:must\s+be|was|is)\s+(?:wrong|incorrect|flawed|mistaken|off)\b", _I),
     re.compile(
@@ -149,9 +157,9 @@ _SUBGOAL = [
         r"determine|figure|solve|work|simplify|identify|write|set|check|count|get|rewrite|convert|sort|parse|express)",
         _IM,
     ),
-    re.compile(r"(?:^|\n)\s*(?:\*\*|#+\s*)?step\s+\d+\s*[:.)]", _IM),
+    re.compile(_LINE + r"(?:\*\*|#++\s*+)?step\s++\d++\s*+[:.)]", _IM),
     re.compile(_START + r"(?:plan|goal|strategy|outline|(?:our|my)\s+approach)\s*:|\blet\s+me\s+outline\b|\bnew\s+plan\b", _IM),
-    re.compile(r"(?:^|\n|[.:]\s+)\s*(?:\*\*|#+\s*)?step\s+(?:one|two|three)\s*[:.)]", _IM),
+    re.compile(r"(?:" + _LINE + r"|[.:]\s++)(?:\*\*|#++\s*+)?step\s++(?:one|two|three)\s*+[:.)]", _IM),
     re.compile(
         r"\bfirst,?\s+(?:I'll|we'll|I\s+will|we\s+will|let's|let\s+me|I|we|find|compute|calculate|determine|solve|get|handle|define|"
         r"convert|set|write|count|sort|parse|build|read|simplify|factor)\b[^.\n]{0,80}?\bthen\b"
@@ -192,7 +200,7 @@ _SUBGOAL = [
 
 # a numbered list of actions ("1. Parse the input  2. Sort it"), not of facts ("1. Paris is ...")
 _PLAN_ITEM = re.compile(
-    r"^\s*\d+[.)]\s+(?:parse|sort|find|compute|calculate|determine|solve|set|write|return|check|count|build|read|add|"
+    r"^[^\S\n]*+\d++[.)]\s++(?:parse|sort|find|compute|calculate|determine|solve|set|write|return|check|count|build|read|add|"
     r"subtract|multiply|divide|simplify|substitute|use|apply|identify|convert|let|define|create|initiali[sz]e|loop|iterate|show|prove)\b",
     _IM,
 )

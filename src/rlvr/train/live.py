@@ -11,7 +11,13 @@ reward-hacking alarm (`alarm_hacking`, `alarm_reward_divergence`, `alarm_format_
 `rlvr.analysis.alarms` over the steps seen so far). An alarm that fires is also warned about.
 Every `samples_every` steps the step's samples go to `samples/step_NNNNNN.jsonl` in the run
 folder, in the format `rlvr analyze` reads, so the offline analysis of a run gives the same
-numbers.
+numbers (for responses up to `MAX_ANALYSED_CHARS`).
+
+The input comes from the policy being trained, so nothing in it may stop training: completions
+that are None or not strings are analysed as text, non-finite rewards count as unknown (JSON
+null), each response is analysed on at most `MAX_ANALYSED_CHARS` characters, a samples file
+that cannot be written is one warning (and no more samples files), and any other failure skips
+that step's analysis with one warning per kind of error.
 
 `AnalysedReward` wraps rlvr's TRL reward function: after each scoring it analyses the batch and
 hands the metrics to TRL's `log_metric`, so they reach every `report_to` backend
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -42,6 +49,35 @@ RATES = ("reflection", "reflection_per_response", *BEHAVIOURS, "accuracy", "form
          "reward_at_k_s", "balance", "hacking_share", "reward_divergence")
 ALARMS = ("hacking", "reward_divergence", "format_collapse")
 SAMPLES_FOLDER = "samples"
+# The policy writes what is analysed: the live analysis reads at most this many characters of a
+# response (its first and last halves), so one step's cost stays bounded whatever the policy emits
+# (the classifier is linear, about 2 s of CPU per MB; 100,000 characters is about 25,000 tokens).
+# The samples file keeps the whole response, so `rlvr analyze` on it reads everything.
+MAX_ANALYSED_CHARS = 100_000
+
+
+def response_text(value: Any) -> str:
+    """A completion as text for the analysis: None is empty, any other non-string its str()."""
+    if isinstance(value, str):
+        return value
+    return "" if value is None else str(value)
+
+
+def analysed_part(text: str, limit: int = MAX_ANALYSED_CHARS) -> str:
+    """`text` itself, or its first and last `limit // 2` characters when it is longer."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return text[:half] + "\n" + text[-half:]
+
+
+def finite_or_none(value: Any) -> float | None:
+    """A reward as a finite float; NaN, infinities and non-numbers become None (no reward known)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def metric_name(name: str) -> str:
@@ -84,9 +120,9 @@ class StepSamples:
         """One JSON-ready record per completion, as `rlvr analyze` reads them (plus `group`)."""
         out = []
         for i, response in enumerate(self.responses):
-            record: dict[str, Any] = {"step": self.step, "group": int(self.groups[i]), "prompt": self.prompts[i],
-                                      "response": response, "correct": bool(self.correct[i]),
-                                      "reward": float(self.rewards[i]), "length": int(self.lengths[i])}
+            record: dict[str, Any] = {"step": self.step, "group": int(self.groups[i]), "prompt": response_text(self.prompts[i]),
+                                      "response": response_text(response), "correct": bool(self.correct[i]),
+                                      "reward": finite_or_none(self.rewards[i]), "length": int(self.lengths[i])}
             if self.truncated is not None:
                 record["truncated"] = bool(self.truncated[i])
             if self.reasons is not None and self.reasons[i] is not None:
@@ -95,7 +131,8 @@ class StepSamples:
         return out
 
     def rows(self) -> list[Row]:
-        return [Row(response=r["response"], prompt=r["prompt"], correct=r["correct"], reward=r["reward"],
+        """The records as analysis rows, each response cut to `MAX_ANALYSED_CHARS` (`analysed_part`)."""
+        return [Row(response=analysed_part(r["response"]), prompt=r["prompt"], correct=r["correct"], reward=r["reward"],
                     length=r["length"], step=r["step"], truncated=r.get("truncated"), reason=r.get("reason"))
                 for r in self.records()]
 
@@ -119,12 +156,19 @@ class LiveAnalysis:
         self.fired: list[Alarm] = []
         self.cpu_seconds = 0.0   # process CPU time spent in observe, samples files included
         self.steps = 0
+        self.failures = 0        # steps whose analysis failed (warned once per kind of error)
+        self._warned: set[str] = set()
 
     def observe(self, samples: StepSamples) -> dict[str, float]:
         """The step's metrics by log key; writes its samples file when due and warns on alarms."""
         start = time.process_time()
         try:
             return self._observe(samples)
+        except Exception as err:  # noqa: BLE001 - the analysis is optional; training must go on
+            self.failures += 1
+            self._warn_once(type(err).__name__, f"rlvr live analysis skipped step {samples.step} "
+                            f"({type(err).__name__}: {err}); training continues, later failures of this kind are not warned")
+            return {}
         finally:
             self.cpu_seconds += time.process_time() - start
             self.steps += 1
@@ -143,25 +187,48 @@ class LiveAnalysis:
         for name in ALARMS:
             metrics[metric_name(f"alarm_{name}")] = float(any(a.name == name for a in now))
         for alarm in now:
-            message = f"reward-hacking alarm ({alarm.name}): {alarm.message}"
-            if self.warn is not None:
-                self.warn(message)
-            else:
-                log.warning(message)
+            self._say(f"reward-hacking alarm ({alarm.name}): {alarm.message}")
         self.fired.extend(now)
         if self.output is not None and self.samples_every > 0 and samples.step % self.samples_every == 0:
-            _write_jsonl(samples_path(self.output, samples.step), records)
+            path = samples_path(self.output, samples.step)
+            try:
+                _write_jsonl(path, records)
+            except OSError as err:
+                # A read-only or full disk: one warning, then no more samples files this run.
+                self.samples_every = 0
+                self._warn_once("samples", f"cannot write {path} ({err.strerror or err}); rlvr writes no more samples "
+                                "files in this run, training and its metrics continue")
         return metrics
+
+    def _say(self, message: str) -> None:
+        if self.warn is not None:
+            self.warn(message)
+        else:
+            log.warning(message)
+
+    def _warn_once(self, kind: str, message: str) -> None:
+        if kind not in self._warned:
+            self._warned.add(kind)
+            self._say(message)
 
 
 def _write_jsonl(path: Path, records: Sequence[Mapping[str, Any]]) -> None:
     """Write atomically: a reader (rlvr analyze on a live run) never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    with partial.open("w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    os.replace(partial, path)
+    try:
+        with partial.open("w", encoding="utf-8") as handle:
+            for record in records:
+                line = json.dumps(record, ensure_ascii=False)
+                try:
+                    line.encode("utf-8")
+                except UnicodeEncodeError:  # a lone surrogate from the policy: escaped, still valid JSON
+                    line = json.dumps(record)
+                handle.write(line + "\n")
+        os.replace(partial, path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 class AnalysedReward:
@@ -193,19 +260,24 @@ class AnalysedReward:
         state = kwargs.get("trainer_state")
         # TRL scores a step's completions before its optimiser step; the step is logged as global_step + 1.
         step = int(getattr(state, "global_step", 0) or 0) + 1
-        batch = scored.batch
-        texts = list(batch.texts) if batch.texts is not None else [completion_text(c) for c in completions]
-        samples = StepSamples(
-            step=step,
-            prompts=[prompt_text(p) for p in prompts],
-            responses=texts,
-            correct=[bool(v.correct) for v in scored.verdicts],
-            rewards=[float(x) for x in totals],
-            groups=[int(g) for g in batch.group],
-            lengths=[int(n) for n in batch.length],
-            truncated=None if batch.truncated is None else [bool(t) for t in batch.truncated],
-            reasons=[v.reason for v in scored.verdicts],
-        )
+        try:
+            batch = scored.batch
+            texts = list(batch.texts) if batch.texts is not None else [completion_text(c) for c in completions]
+            samples = StepSamples(
+                step=step,
+                prompts=[prompt_text(p) for p in prompts],
+                responses=texts,
+                correct=[bool(v.correct) for v in scored.verdicts],
+                rewards=list(totals),
+                groups=[int(g) for g in batch.group],
+                lengths=[int(n) for n in batch.length],
+                truncated=None if batch.truncated is None else [bool(t) for t in batch.truncated],
+                reasons=[v.reason for v in scored.verdicts],
+            )
+        except Exception as err:  # noqa: BLE001 - the rewards are computed; only their analysis is lost
+            self.live.failures += 1
+            self.live._warn_once(type(err).__name__, f"rlvr live analysis skipped step {step} ({type(err).__name__}: {err})")
+            return totals
         metrics = self.live.observe(samples)
         log_metric = kwargs.get("log_metric")
         if callable(log_metric):
