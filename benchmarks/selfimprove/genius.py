@@ -151,8 +151,12 @@ def pair_logps(model: Any, pairs: list) -> dict[str, float]:
             "rejected_per_token": sums["rejected"] / max(tokens["rejected"], 1)}
 
 
-def run(out: Path, scale: str, extra: list[str] | None = None, check_lr: float | None = None) -> None:
-    """Base, Genius and SFT held-out figures into out/results.json, with the CPU time of each phase."""
+def run(out: Path, scale: str, extra: list[str] | None = None, check_lr: float | None = None,
+        sft_only: bool = False) -> None:
+    """Base, Genius and SFT held-out figures into out/results.json, with the CPU time of each phase.
+
+    `sft_only`: keep the base and Genius figures of a run in `out` cut short after them (same settings), and
+    run the SFT arm (and the learning-rate check) again from its sampling."""
     import torch
 
     from rlvr.models import load
@@ -177,6 +181,22 @@ def run(out: Path, scale: str, extra: list[str] | None = None, check_lr: float |
     results: dict[str, Any] = {"scale": scale, "settings": settings, "sft_settings": SFT[scale],
                                "extra": extra, "check_lr": check_lr, "system_prompt": config.system_prompt, "eval_problems": len(held),
                                "device": "cuda" if torch.cuda.is_available() else "cpu", "phases_cpu_s": phases}
+    if sft_only:
+        if check_lr is not None:
+            raise SystemExit("--sft-only runs the SFT arm alone; --check-lr needs the Genius pairs: run without --sft-only")
+        if not path.exists():
+            raise SystemExit(f"--sft-only: no earlier run in {out} (results.json missing)")
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+        changed = [key for key in ("scale", "settings", "sft_settings", "system_prompt", "eval_problems")
+                   if earlier.get(key) != results[key]]
+        if changed or "genius" not in earlier:
+            raise SystemExit(f"--sft-only: the run in {out} differs in {', '.join(changed) or 'its Genius arm (not finished)'}")
+        results = {**earlier, "check_lr": check_lr}
+        phases = {k: v for k, v in earlier["phases_cpu_s"].items() if k in ("eval_base", "genius_sampling",
+                                                                              "genius_train", "eval_genius")}
+        results["phases_cpu_s"] = phases
+        _sft_arm(config, base, tokenizer, problems, held, out, scale, results, phases, save, check_lr)
+        return
 
     start = _cpu()
     results["base"] = heldout(config, base, tokenizer, held)
@@ -221,6 +241,13 @@ def run(out: Path, scale: str, extra: list[str] | None = None, check_lr: float |
     save()
     del genius_model
 
+    _sft_arm(config, base, tokenizer, problems, held, out, scale, results, phases, save, check_lr, pairs=pairs)
+
+
+def _sft_arm(config, base, tokenizer, problems, held, out: Path, scale: str, results: dict[str, Any],
+             phases: dict[str, float], save, check_lr: float | None, pairs: list | None = None) -> None:
+    """SFT on the model's own plain samples at Genius's generated tokens, then the optional ACO rate check."""
+    generated = results["genius_generated_tokens"]
     start = _cpu()
     rows, sft_tokens = plain_samples(config, base, tokenizer, problems, generated, config.eval.batch_size)
     phases["sft_sampling"] = _cpu() - start
@@ -399,13 +426,15 @@ def main(argv: list[str] | None = None) -> None:
     one.add_argument("--scale", choices=sorted(SETTINGS), default="cpu")
     one.add_argument("--set", dest="extra", action="append", default=[], metavar="KEY=VALUE",
                      help="extra recipe override after the scale's (e.g. a small probe: tasks.problems=4)")
+    one.add_argument("--sft-only", action="store_true",
+                     help="keep the base and Genius figures of the run in --out and run the SFT arm again")
     one.add_argument("--check-lr", type=float, default=None,
                      help="also ACO-train on the same pairs at this learning rate and evaluate (one more arm)")
     two = sub.add_parser("report", help="plot and write the RESULTS.md section")
     two.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.command == "run":
-        run(args.out, args.scale, args.extra, args.check_lr)
+        run(args.out, args.scale, args.extra, args.check_lr, args.sft_only)
     else:
         report(args.out)
 
