@@ -553,18 +553,30 @@ def memory_lines(rows: list[dict]) -> list[str]:
              "Peak resident memory of the default recipe's run under `/usr/bin/time -v` (its 'Maximum resident set "
              "size'), over the first steps: the optimizer's state is allocated at step 1 and each later step repeats "
              "step 2's allocations. Full fine-tuning in fp32 with AdamW holds 16 bytes per parameter (weights, "
-             "gradients, two moments: 2.0 GiB for 135M parameters); the rest is the runtime and one micro-batch's "
-             "activations. The GGUF's first-use conversion peaks at 1.5 GiB on its own.", "",
+             "gradients, two moments: 2.0 GiB for 135M parameters). Measured on top of that (1 thread, /proc/PID/status "
+             "and a stack sampler): the runtime, 0.39 GiB of anonymous memory from importing torch, transformers and TRL "
+             "plus 0.16 GiB of mapped libraries; and in each micro-batch's backward, the tied embedding's two dense "
+             "gradients (TRL's fused LM head's and the lookup's, 49,152 x 576 fp32 = 113 MB each, and their sum) and "
+             "the activations, which gradient checkpointing (on in the recipe) stops keeping. The GGUF's first-use "
+             "conversion peaks at 1.5 GiB on its own.", "",
              "| configuration | steps | peak resident memory | CPU time | command |", "|---|---|---|---|---|"]
     for row in rows:
         lines.append(f"| {row['label']} | {row['steps']} | {row['peak_gb']:.2f} GiB | {row['cpu_s']:.0f} s | "
                      f"`{row['command']}` |")
     latest = rows[-1]["peak_gb"]
-    decimal = latest * 1024 ** 3 / 1e9
-    verdict = ("met" if decimal < 3 else f"met in GiB (3 x 2^30 bytes), not in decimal GB ({decimal:.2f} x 10^9 bytes)"
-               if latest < 3 else "NOT met")
+    kilobytes = latest * 1024 ** 2  # what /usr/bin/time prints
+    bytes_e9 = latest * 1024 ** 3 / 1e9
+    # "3 GB" read three ways, strictest last: 3 GiB; /usr/bin/time's kilobytes under 3,000,000; 3 x 10^9 bytes.
+    readings = [("3 GiB", latest < 3), ("3,000,000 kB as /usr/bin/time prints it", kilobytes < 3_000_000),
+                ("3 x 10^9 bytes", bytes_e9 < 3)]
+    met = [name for name, ok in readings if ok]
+    missed = [name for name, ok in readings if not ok]
+    verdict = ("met in every reading" if not missed else "NOT met" if not met
+               else f"met for {', '.join(met)}; not for {', '.join(missed)}")
     return lines + ["", "CPU times are of unlike runs (steps, threads and held-out set sizes differ); the peaks are "
-                    "what compares.", "", f"Target: under 3 GB -> {verdict} (latest row: {latest:.2f} GiB).", ""]
+                    "what compares.", "",
+                    f"Target: under 3 GB -> {verdict} (latest row: {latest:.2f} GiB = {kilobytes:,.0f} kB = "
+                    f"{bytes_e9:.2f} x 10^9 bytes).", ""]
 
 
 def render(results: dict) -> str:
