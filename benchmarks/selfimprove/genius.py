@@ -247,6 +247,8 @@ def run(out: Path, scale: str, extra: list[str] | None = None, check_lr: float |
 def _sft_arm(config, base, tokenizer, problems, held, out: Path, scale: str, results: dict[str, Any],
              phases: dict[str, float], save, check_lr: float | None, pairs: list | None = None) -> None:
     """SFT on the model's own plain samples at Genius's generated tokens, then the optional ACO rate check."""
+    from rlvr.selfimprove.genius_run import heldout, train_aco
+
     generated = results["genius_generated_tokens"]
     start = _cpu()
     rows, sft_tokens = plain_samples(config, base, tokenizer, problems, generated, config.eval.batch_size)
