@@ -54,3 +54,19 @@ def test_thresholds_are_configurable_and_small_steps_are_ignored() -> None:
     assert check_alarms([StepSignals(0, samples=2, hacking_share=1.0)]) == []
     with pytest.raises(AnalysisError):
         AlarmConfig(divergence=2.0)
+
+
+def test_tracker_counts_a_repeated_step_once_and_flags_only_that_step() -> None:
+    from rlvr.analysis.alarms import ALARM_NAMES, AlarmTracker
+
+    tracker = AlarmTracker()
+    for step in (1, 2, 3):
+        assert tracker.observe(StepSignals(step, 16, 0.0, 0.0, 0.9)) == []
+    # step 4 collapses; observed twice (a resumed step), it must still be one entry and fire once
+    first = tracker.observe(StepSignals(4, 16, 0.0, 0.0, 0.1))
+    again = tracker.observe(StepSignals(4, 16, 0.0, 0.0, 0.1))
+    assert [a.name for a in first] == [a.name for a in again] == ["format_collapse"]
+    assert [s.step for s in tracker.history] == [1, 2, 3, 4]
+    assert AlarmTracker.flags(again) == {name: float(name == "format_collapse") for name in ALARM_NAMES}
+    # a later healthy step does not repeat step 4's alarm
+    assert tracker.observe(StepSignals(5, 16, 0.0, 0.0, 0.9)) == []

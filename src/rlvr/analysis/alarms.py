@@ -100,3 +100,25 @@ def check_alarms(steps: Sequence[StepSignals], config: AlarmConfig | None = None
         for alarm in alarms:
             logger.warning("reward-hacking alarm (%s): %s", alarm.name, alarm.message)
     return alarms
+
+ALARM_NAMES = ("hacking", "reward_divergence", "format_collapse")
+
+
+class AlarmTracker:
+    """The alarm history of one run, a step at a time (the live TRL hook and the verl step metrics).
+
+    `observe` replaces any earlier signals of the same step (a resumed or repeated step counts once)
+    and returns the alarms that fire at that step, over all the steps seen so far."""
+
+    def __init__(self, config: AlarmConfig | None = None) -> None:
+        self.config = config or AlarmConfig()
+        self.history: list[StepSignals] = []
+
+    def observe(self, signals: StepSignals) -> list[Alarm]:
+        self.history = [s for s in self.history if s.step != signals.step] + [signals]
+        return [a for a in check_alarms(self.history, self.config, log=False) if a.step == signals.step]
+
+    @staticmethod
+    def flags(now: Sequence[Alarm]) -> dict[str, float]:
+        """1.0 for each alarm name that fired in `now`, else 0.0 (keys: `ALARM_NAMES`)."""
+        return {name: float(any(a.name == name for a in now)) for name in ALARM_NAMES}

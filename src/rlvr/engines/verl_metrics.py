@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from rlvr.analysis.alarms import AlarmConfig, StepSignals, check_alarms
+from rlvr.analysis.alarms import ALARM_NAMES, AlarmConfig, AlarmTracker, StepSignals
 from rlvr.analysis.bstar import Sample, explore_exploit
 from rlvr.engines.analysis_extras import PREFIX, RESPONSE_KEY
 
@@ -51,7 +51,7 @@ HOOK_OVERRIDE = f"+ray_kwargs.ray_init.runtime_env.worker_process_setup_hook={HO
 V1_MODULE = "verl.trainer.ppo.v1.trainer_base"
 V0_MODULE = "verl.trainer.ppo.ray_trainer"
 MARK = "__rlvr_analysis__"
-ALARMS = ("hacking", "reward_divergence", "format_collapse")
+ALARMS = ALARM_NAMES  # the alarm_* flags logged every step
 
 
 def _number(value: Any) -> float | None:
@@ -73,10 +73,14 @@ class StepAnalysis:
     """The per-step metrics of a verl run; keeps the alarm history of the steps seen so far."""
 
     def __init__(self, alarms: AlarmConfig | None = None, warn: Callable[[str], None] | None = None) -> None:
-        self.alarm_config = alarms or AlarmConfig()
+        self.alarms = AlarmTracker(alarms)
         self.warn = warn
-        self.history: list[StepSignals] = []
         self.steps = 0
+
+    @property
+    def history(self) -> list[StepSignals]:
+        """The alarm signals of the steps seen so far."""
+        return self.alarms.history
 
     def step_metrics(self, rows: Sequence[Mapping[str, Any]], uids: Sequence[Any] | None, step: int | None = None) -> dict[str, float]:
         """`analysis/*` of one training step from its responses' reward_extra_info dicts (and their uids)."""
@@ -123,12 +127,11 @@ class StepAnalysis:
     def _alarms(self, step: int, n: int, metrics: Mapping[str, float]) -> dict[str, float]:
         signals = StepSignals(step, n, metrics.get(f"{PREFIX}hacking_share"), metrics.get(f"{PREFIX}reward_divergence"),
                               metrics.get(f"{PREFIX}format_rate"))
-        self.history = [s for s in self.history if s.step != step] + [signals]
-        now = [a for a in check_alarms(self.history, self.alarm_config, log=False) if a.step == step]
+        now = self.alarms.observe(signals)
         for alarm in now:
             message = f"reward-hacking alarm ({alarm.name}): {alarm.message}"
             (self.warn or log.warning)(message)
-        return {f"{PREFIX}alarm_{name}": float(any(a.name == name for a in now)) for name in ALARMS}
+        return {f"{PREFIX}alarm_{name}": flag for name, flag in AlarmTracker.flags(now).items()}
 
 
 ANALYSIS = StepAnalysis()  # one per process: the trainer's, where the patched function runs

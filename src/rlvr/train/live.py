@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rlvr.analysis.alarms import Alarm, AlarmConfig, StepSignals, check_alarms
+from rlvr.analysis.alarms import ALARM_NAMES, Alarm, AlarmConfig, AlarmTracker, StepSignals
 from rlvr.analysis.behaviours import BEHAVIOURS
 from rlvr.analysis.report import summarize
 from rlvr.analysis.samples import Row
@@ -47,8 +47,8 @@ PREFIX = "analysis/"
 RATES = ("reflection", "reflection_per_response", *BEHAVIOURS, "accuracy", "format_rate", "length_mean",
          "length_median", "length_p90", "length_max", "clip_ratio", "pass_at_k_s", "distinct_correct",
          "reward_at_k_s", "balance", "hacking_share", "reward_divergence")
-ALARMS = ("hacking", "reward_divergence", "format_collapse")
 SAMPLES_FOLDER = "samples"
+ALARMS = ALARM_NAMES  # the alarm_* flags logged every step
 # The policy writes what is analysed: the live analysis reads at most this many characters of a
 # response (its first and last halves), so one step's cost stays bounded whatever the policy emits
 # (the classifier is linear, about 2 s of CPU per MB; 100,000 characters is about 25,000 tokens).
@@ -150,9 +150,8 @@ class LiveAnalysis:
                  warn: Callable[[str], None] | None = None) -> None:
         self.output = Path(output) if output is not None else None
         self.samples_every = samples_every
-        self.alarm_config = alarms or AlarmConfig()
+        self.alarms = AlarmTracker(alarms)
         self.warn = warn
-        self.history: list[StepSignals] = []
         self.fired: list[Alarm] = []
         self.cpu_seconds = 0.0   # process CPU time spent in observe, samples files included
         self.steps = 0
@@ -179,13 +178,9 @@ class LiveAnalysis:
             return {}
         summary = summarize(samples.rows())
         metrics = {metric_name(name): float(summary[name]) for name in RATES if summary.get(name) is not None}
-        # A resumed or repeated step replaces its earlier signals, so the alarms see each step once.
-        self.history = [s for s in self.history if s.step != samples.step]
-        self.history.append(StepSignals(samples.step, summary["samples"], summary["hacking_share"],
-                                        summary["reward_divergence"], summary["format_rate"]))
-        now = [a for a in check_alarms(self.history, self.alarm_config, log=False) if a.step == samples.step]
-        for name in ALARMS:
-            metrics[metric_name(f"alarm_{name}")] = float(any(a.name == name for a in now))
+        now = self.alarms.observe(StepSignals(samples.step, summary["samples"], summary["hacking_share"],
+                                              summary["reward_divergence"], summary["format_rate"]))
+        metrics.update({metric_name(f"alarm_{name}"): flag for name, flag in AlarmTracker.flags(now).items()})
         for alarm in now:
             self._say(f"reward-hacking alarm ({alarm.name}): {alarm.message}")
         self.fired.extend(now)
